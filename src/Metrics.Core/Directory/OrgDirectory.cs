@@ -1,0 +1,117 @@
+namespace Metrics.Core.Directory;
+
+/// <summary>
+/// The effective-dated directory, indexed for the KPI engine: people and departments get dense integer ids so
+/// per-day passes over a large company work on arrays rather than strings. Its size follows the company, not history.
+/// </summary>
+public sealed class OrgDirectory
+{
+    private readonly Dictionary<string, int> _personIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _departmentIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _departments = [];
+    private readonly List<Entry[]> _records = [];
+
+    private OrgDirectory()
+    {
+    }
+
+    private readonly record struct Entry(int From, int To, int Department, Level Level);
+
+    public int PersonCount => _records.Count;
+
+    public IReadOnlyList<string> Departments => _departments;
+
+    /// <summary>Builds the directory. Records of one person must not overlap; <see cref="Validate"/> finds those that do.</summary>
+    public static OrgDirectory Build(IEnumerable<DirectoryRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var directory = new OrgDirectory();
+        var byPerson = new Dictionary<int, List<Entry>>();
+        foreach (var r in records)
+        {
+            if (!directory._personIndex.TryGetValue(r.Person, out var p))
+            {
+                p = directory._personIndex.Count;
+                directory._personIndex[r.Person] = p;
+                byPerson[p] = [];
+            }
+
+            if (!directory._departmentIndex.TryGetValue(r.Department, out var d))
+            {
+                d = directory._departments.Count;
+                directory._departmentIndex[r.Department] = d;
+                directory._departments.Add(r.Department);
+            }
+
+            byPerson[p].Add(new Entry(r.From.DayNumber, r.To?.DayNumber ?? int.MaxValue, d, r.Level));
+        }
+
+        for (var p = 0; p < directory._personIndex.Count; p++)
+        {
+            var list = byPerson[p];
+            list.Sort((a, b) => a.From.CompareTo(b.From));
+            for (var i = 1; i < list.Count; i++)
+            {
+                if (list[i].From < list[i - 1].To)
+                {
+                    throw new ArgumentException("directory records of one person overlap; validate them first", nameof(records));
+                }
+            }
+
+            directory._records.Add([.. list]);
+        }
+
+        return directory;
+    }
+
+    /// <summary>Checks a candidate record against the accepted records of the same person; returns the reason it is rejected, or null.</summary>
+    public static string? Validate(DirectoryRecord candidate, IEnumerable<DirectoryRecord> acceptedOfSamePerson)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        foreach (var other in acceptedOfSamePerson)
+        {
+            if (candidate.Overlaps(other))
+            {
+                return $"overlaps the record of {candidate.Person} from {other.From:yyyy-MM-dd}" +
+                    (other.To is null ? " (open)" : $" to {other.To:yyyy-MM-dd}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The dense id of a person key, or -1 when the directory has never heard of it.</summary>
+    public int PersonId(string personKey) => _personIndex.TryGetValue(personKey, out var p) ? p : -1;
+
+    public int DepartmentId(string department) => _departmentIndex.TryGetValue(department, out var d) ? d : -1;
+
+    /// <summary>The department and level of a person on a day (<see cref="DateOnly.DayNumber"/>), if a record covers it.</summary>
+    public bool TryGet(int person, int day, out int department, out Level level)
+    {
+        var entries = _records[person];
+        // A person has few records; a linear scan from the newest beats a binary search at this size.
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            var e = entries[i];
+            if (e.From <= day)
+            {
+                if (day < e.To)
+                {
+                    department = e.Department;
+                    level = e.Level;
+                    return true;
+                }
+
+                break;
+            }
+        }
+
+        department = -1;
+        level = default;
+        return false;
+    }
+
+    /// <summary>The earliest day any record starts, or null for an empty directory.</summary>
+    public DateOnly? EarliestDay =>
+        _records.Count == 0 ? null : DateOnly.FromDayNumber(_records.Min(r => r.Length == 0 ? int.MaxValue : r[0].From));
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Metrics.Core.Events;
+
+/// <summary>The outcome of parsing one JSON Lines record: an event, or the reason it was rejected.</summary>
+public readonly record struct ParseResult<T>(T? Value, string? Error)
+    where T : class
+{
+    public bool IsValid => Value is not null;
+
+    public static ParseResult<T> Ok(T value) => new(value, null);
+
+    public static ParseResult<T> Fail(string error) => new(null, error);
+}
+
+/// <summary>Parses canonical events in the import format of the spec (one JSON object per line).</summary>
+public static partial class EventLineParser
+{
+    /// <summary>Lines longer than this are rejected unread: a hostile or corrupt file must not exhaust memory.</summary>
+    public const int MaxLineLength = 64 * 1024;
+
+    /// <summary>Source, id and person longer than this are rejected: they are keys, not payloads.</summary>
+    public const int MaxKeyLength = 512;
+
+    // ISO 8601 with a mandatory offset: a time without one cannot be placed on a day in the org's zone.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoWithOffset();
+
+    public static ParseResult<CanonicalEvent> Parse(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (line.Length > MaxLineLength)
+        {
+            return ParseResult<CanonicalEvent>.Fail($"line longer than {MaxLineLength} characters");
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            return ParseResult<CanonicalEvent>.Fail($"not valid JSON: {ex.Message}");
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ParseResult<CanonicalEvent>.Fail("not a JSON object");
+            }
+
+            if (!TryKey(root, "source", out var source, out var error)
+                || !TryKey(root, "id", out var id, out error)
+                || !TryKey(root, "person", out var person, out error))
+            {
+                return ParseResult<CanonicalEvent>.Fail(error!);
+            }
+
+            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            {
+                return ParseResult<CanonicalEvent>.Fail("missing or non-string 'type'");
+            }
+
+            var typeName = typeElement.GetString()!;
+            if (!EventTypes.TryParse(typeName, out var type))
+            {
+                return ParseResult<CanonicalEvent>.Fail($"unknown type '{Truncate(typeName)}'");
+            }
+
+            if (!root.TryGetProperty("time", out var timeElement) || timeElement.ValueKind != JsonValueKind.String)
+            {
+                return ParseResult<CanonicalEvent>.Fail("missing or non-string 'time'");
+            }
+
+            var timeText = timeElement.GetString()!;
+            if (!TryParseTime(timeText, out var time))
+            {
+                return ParseResult<CanonicalEvent>.Fail($"time '{Truncate(timeText)}' is not ISO 8601 with an offset");
+            }
+
+            var attributes = root.TryGetProperty("attributes", out var attrs) ? attrs : default;
+            if (attributes.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                return ParseResult<CanonicalEvent>.Fail("'attributes' is not an object");
+            }
+
+            string? subject = null;
+            var subjectName = EventTypes.SubjectAttribute(type);
+            if (subjectName is not null)
+            {
+                if (attributes.ValueKind != JsonValueKind.Object
+                    || !attributes.TryGetProperty(subjectName, out var subjectElement)
+                    || subjectElement.ValueKind != JsonValueKind.String
+                    || string.IsNullOrWhiteSpace(subjectElement.GetString()))
+                {
+                    return ParseResult<CanonicalEvent>.Fail($"{typeName} requires a non-empty string attribute '{subjectName}'");
+                }
+
+                subject = subjectElement.GetString()!.Trim();
+                if (subject.Length > MaxKeyLength)
+                {
+                    return ParseResult<CanonicalEvent>.Fail($"attribute '{subjectName}' longer than {MaxKeyLength} characters");
+                }
+            }
+
+            var aiAssisted = false;
+            if (type == EventType.DecisionRecorded)
+            {
+                if (!attributes.TryGetProperty("aiAssisted", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return ParseResult<CanonicalEvent>.Fail("decision.recorded requires a boolean attribute 'aiAssisted'");
+                }
+
+                aiAssisted = flag.GetBoolean();
+            }
+
+            if (type == EventType.AiUsed && attributes.ValueKind == JsonValueKind.Object
+                && attributes.TryGetProperty("tool", out var tool) && tool.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                return ParseResult<CanonicalEvent>.Fail("ai.used attribute 'tool' must be a string");
+            }
+
+            var attributesJson = attributes.ValueKind == JsonValueKind.Object ? attributes.GetRawText() : "{}";
+            return ParseResult<CanonicalEvent>.Ok(new CanonicalEvent(
+                source, id, type, time, PersonKey.Normalize(person), subject, aiAssisted, attributesJson));
+        }
+    }
+
+    /// <summary>Parses an ISO 8601 time that carries an explicit offset (<c>Z</c>, <c>+01:00</c> or <c>+0100</c>).</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        time = default;
+        return IsoWithOffset().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+
+    private static bool TryKey(JsonElement root, string name, out string value, out string? error)
+    {
+        value = string.Empty;
+        error = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(element.GetString()))
+        {
+            error = $"missing or empty '{name}'";
+            return false;
+        }
+
+        value = element.GetString()!.Trim();
+        if (value.Length > MaxKeyLength)
+        {
+            error = $"'{name}' longer than {MaxKeyLength} characters";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "...");
+}

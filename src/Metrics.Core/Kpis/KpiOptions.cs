@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Metrics.Core.Kpis;
+
+/// <summary>How KPIs are computed. Bound from the <c>Kpi</c> configuration section.</summary>
+public sealed class KpiOptions
+{
+    public const string SectionName = "Kpi";
+
+    /// <summary>The org's IANA time zone; an event's day is its calendar date there.</summary>
+    /// <value>Default <c>UTC</c>.</value>
+    [Required]
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Departments with fewer people on a day are merged into <c>(small groups)</c>.</summary>
+    /// <value>Default 5; never below 2.</value>
+    [Range(2, 100_000)]
+    public int MinimumGroupSize { get; set; } = 5;
+
+    /// <summary>Resolves <see cref="TimeZone"/>; throws with the setting's name when it is not a known zone.</summary>
+    public TimeZoneInfo ResolveTimeZone()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new InvalidOperationException($"Kpi:TimeZone '{TimeZone}' is not a known IANA time zone (for example Europe/Berlin).", ex);
+        }
+    }
+}

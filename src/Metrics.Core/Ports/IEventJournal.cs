@@ -1,0 +1,56 @@
+using Metrics.Core.Directory;
+using Metrics.Core.Events;
+
+namespace Metrics.Core.Ports;
+
+/// <summary>What one append did: new keys, replaced keys (same source and id) and identical re-deliveries.</summary>
+public readonly record struct AppendResult(int Inserted, int Replaced, int Unchanged);
+
+/// <summary>The earliest instant whose days need recomputing, and a generation to clear exactly what was computed.</summary>
+public readonly record struct DirtyMark(DateTimeOffset From, long Generation);
+
+/// <summary>
+/// The durable store of accepted canonical events, the directory and the course catalog. Events are deduplicated on
+/// (source, id): a later append with the same key replaces the earlier one. Every change marks the earliest instant it
+/// affects as dirty, in the same transaction, so a crash between storing and writing KPIs loses nothing.
+/// </summary>
+public interface IEventJournal
+{
+    /// <summary>Upserts events by (source, id) and marks the earliest of their old and new times dirty.</summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the effective events (deduplicated, retracted targets and retractions themselves left out), ordered by
+    /// time, with <c>time &lt; end</c>; events before <paramref name="fullHistoryBefore"/> are streamed only when their
+    /// type <see cref="EventTypes.NeedsFullHistory"/>. Memory does not grow with history.
+    /// </summary>
+    IAsyncEnumerable<CanonicalEvent> StreamAsync(DateTimeOffset fullHistoryBefore, DateTimeOffset end, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the whole record history of every person present in <paramref name="records"/>; marks the earliest affected day dirty.</summary>
+    Task ReplaceDirectoryAsync(IReadOnlyList<DirectoryRecord> records, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<DirectoryRecord>> LoadDirectoryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the course catalog; marks all history dirty, since completion rates depend on it everywhere.</summary>
+    Task ReplaceCoursesAsync(IReadOnlyList<Course> courses, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Course>> LoadCoursesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The earliest event time in the journal, or null when it holds none.</summary>
+    Task<DateTimeOffset?> EarliestEventTimeAsync(CancellationToken cancellationToken = default);
+
+    Task<long> CountEventsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks everything from <paramref name="from"/> on as needing a recompute.</summary>
+    Task MarkDirtyAsync(DateTimeOffset from, CancellationToken cancellationToken = default);
+
+    Task<DirtyMark?> GetDirtyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Clears the dirty mark if nothing marked it again since <paramref name="generation"/> was read.</summary>
+    Task ClearDirtyAsync(long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a durable key/value (source checkpoints and similar); null when unset.</summary>
+    Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default);
+
+    Task SetStateAsync(string key, string value, CancellationToken cancellationToken = default);
+}
