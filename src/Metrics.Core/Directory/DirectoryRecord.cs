@@ -11,3 +11,6 @@ public sealed record DirectoryRecord(string Person, string Department, Level Lev
 
 /// <summary>A required course and the levels it is required for.</summary>
 public sealed record Course(string Id, IReadOnlyList<Level> Levels);
+
+/// <summary>Links a normalised source identity (as stored in an event's person) to a directory person key.</summary>
+public sealed record IdentityLink(string Identity, string Person);

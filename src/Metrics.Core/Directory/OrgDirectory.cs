@@ -10,6 +10,7 @@ public sealed class OrgDirectory
     private readonly Dictionary<string, int> _departmentIndex = new(StringComparer.Ordinal);
     private readonly List<string> _departments = [];
     private readonly List<Entry[]> _records = [];
+    private readonly Dictionary<string, int> _aliases = new(StringComparer.Ordinal);
 
     private OrgDirectory()
     {
@@ -22,7 +23,7 @@ public sealed class OrgDirectory
     public IReadOnlyList<string> Departments => _departments;
 
     /// <summary>Builds the directory. Records of one person must not overlap; <see cref="Validate"/> finds those that do.</summary>
-    public static OrgDirectory Build(IEnumerable<DirectoryRecord> records)
+    public static OrgDirectory Build(IEnumerable<DirectoryRecord> records, IEnumerable<IdentityLink>? identities = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         var directory = new OrgDirectory();
@@ -61,6 +62,16 @@ public sealed class OrgDirectory
             directory._records.Add([.. list]);
         }
 
+        // Identities resolve to the person key's id; a directory key always wins over an alias of the same text.
+        foreach (var link in identities ?? [])
+        {
+            if (!directory._personIndex.ContainsKey(link.Identity)
+                && directory._personIndex.TryGetValue(link.Person, out var target))
+            {
+                directory._aliases[link.Identity] = target;
+            }
+        }
+
         return directory;
     }
 
@@ -80,8 +91,9 @@ public sealed class OrgDirectory
         return null;
     }
 
-    /// <summary>The dense id of a person key, or -1 when the directory has never heard of it.</summary>
-    public int PersonId(string personKey) => _personIndex.TryGetValue(personKey, out var p) ? p : -1;
+    /// <summary>The dense id of a person key or linked identity, or -1 when the directory has never heard of it.</summary>
+    public int PersonId(string personKey) =>
+        _personIndex.TryGetValue(personKey, out var p) ? p : _aliases.TryGetValue(personKey, out p) ? p : -1;
 
     public int DepartmentId(string department) => _departmentIndex.TryGetValue(department, out var d) ? d : -1;
 

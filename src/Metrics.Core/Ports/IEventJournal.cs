@@ -36,6 +36,15 @@ public interface IEventJournal
 
     Task<IReadOnlyList<Course>> LoadCoursesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds or changes links from source identities (an e-mail, <c>jira:accountId</c>, ...) to directory person keys.
+    /// Marks dirty from the earliest event whose person is one of the changed identities, so late resolution
+    /// recomputes exactly the days those events touch.
+    /// </summary>
+    Task UpsertIdentitiesAsync(IReadOnlyList<IdentityLink> links, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<IdentityLink>> LoadIdentitiesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The earliest event time in the journal, or null when it holds none.</summary>
     Task<DateTimeOffset?> EarliestEventTimeAsync(CancellationToken cancellationToken = default);
 
