@@ -1,0 +1,728 @@
+using Metrics.Core.Directory;
+using Metrics.Core.Events;
+
+namespace Metrics.Core.Kpis;
+
+/// <summary>Counts of what one computation read, for coverage and progress reporting.</summary>
+public sealed class ComputeStats
+{
+    private readonly Dictionary<string, SourceCoverage> _bySource = new(StringComparer.Ordinal);
+
+    public long EventsRead { get; private set; }
+
+    public long PointsEmitted { get; internal set; }
+
+    public int DaysComputed { get; internal set; }
+
+    /// <summary>Resolved and unresolved events per source (events whose person has no record covering their day).</summary>
+    public IReadOnlyDictionary<string, SourceCoverage> BySource => _bySource;
+
+    internal void Count(string source, bool resolved)
+    {
+        EventsRead++;
+        if (!_bySource.TryGetValue(source, out var c))
+        {
+            c = new SourceCoverage();
+            _bySource[source] = c;
+        }
+
+        if (resolved)
+        {
+            c.Resolved++;
+        }
+        else
+        {
+            c.Unresolved++;
+        }
+    }
+}
+
+public sealed class SourceCoverage
+{
+    public long Resolved { get; internal set; }
+
+    public long Unresolved { get; internal set; }
+}
+
+/// <summary>
+/// Computes every KPI of the contract for each day of a range, streaming: events arrive ordered by time and only
+/// bounded state is kept (last qualifying day per person, 28 days of per-department event counts, 180 days of
+/// proposals, completed catalog courses per person, and the projects). Memory follows the company's size, never
+/// the length of history.
+/// </summary>
+public sealed class KpiEngine
+{
+    /// <summary>Events older than this many days before the range only matter when their type needs full history.</summary>
+    public const int HistoryDays = 180;
+
+    private readonly OrgCalendar _calendar;
+    private readonly int _minimumGroupSize;
+
+    public KpiEngine(KpiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MinimumGroupSize < 2)
+        {
+            throw new ArgumentException($"Kpi:MinimumGroupSize must be at least 2, was {options.MinimumGroupSize}.", nameof(options));
+        }
+
+        _calendar = new OrgCalendar(options.ResolveTimeZone());
+        _minimumGroupSize = options.MinimumGroupSize;
+    }
+
+    public OrgCalendar Calendar => _calendar;
+
+    /// <summary>
+    /// What a journal must stream to compute <paramref name="from"/>..<paramref name="to"/>: every event before
+    /// <c>End</c>, and before <c>FullHistoryBefore</c> only those whose type needs full history.
+    /// </summary>
+    public (DateTimeOffset FullHistoryBefore, DateTimeOffset End) StreamBounds(DateOnly from, DateOnly to) =>
+        (_calendar.StartOf(from.AddDays(-HistoryDays)), _calendar.StartOf(to.AddDays(1)));
+
+    /// <summary>
+    /// Yields the KPI points of every day in <paramref name="from"/>..<paramref name="to"/>, day by day, as the
+    /// time-ordered <paramref name="events"/> are consumed. Events must be effective (deduplicated, retractions applied).
+    /// </summary>
+    public IEnumerable<KpiPoint> Compute(
+        IEnumerable<CanonicalEvent> events,
+        OrgDirectory directory,
+        CourseCatalog catalog,
+        DateOnly from,
+        DateOnly to,
+        ComputeStats? stats = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (to < from)
+        {
+            throw new ArgumentException($"the range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd})", nameof(to));
+        }
+
+        return new Run(this, directory, catalog, stats ?? new ComputeStats()).Execute(events, from.DayNumber, to.DayNumber);
+    }
+
+    private enum Counter
+    {
+        Proposals,
+        BottomUpProposals,
+        Decisions,
+        AiDecisions,
+        Prototypes,
+        FrontlinePrototypes,
+        TrainingCompletions,
+        KnowledgeShares,
+    }
+
+    private sealed class Project
+    {
+        public int? Started;
+        public int? Ended;
+        public int? Failed;
+        public readonly List<int> RetrospectiveDays = [];
+        public readonly Dictionary<int, int> JoinDayByPerson = [];
+    }
+
+    private sealed class Submission(int day, int department, string proposal)
+    {
+        public int Day { get; } = day;
+
+        public int Department { get; } = department;
+
+        public string Proposal { get; } = proposal;
+
+        public int? AdoptedDay { get; set; }
+    }
+
+    /// <summary>Everything a group (org, one department, or the merged small ones) needs for its points on one day.</summary>
+    private struct GroupTotals
+    {
+        public int Headcount;
+        public int Active1;
+        public int Active7;
+        public int Active28;
+        public int Proposers28;
+        public int TrainingEligible;
+        public int TrainingComplete;
+        public int ActiveProjects;
+        public int CrossProjects;
+        public int FailedProjects;
+        public int RetrospectedProjects;
+        public int CohortProposals;
+        public int CohortAdopted;
+    }
+
+    private sealed class Run
+    {
+        private const int Ring = 28;
+        private static readonly int CounterCount = Enum.GetValues<Counter>().Length;
+        private static readonly int[] EventWindows = [1, 7, 28];
+
+        private readonly KpiEngine _engine;
+        private readonly OrgDirectory _directory;
+        private readonly CourseCatalog _catalog;
+        private readonly ComputeStats _stats;
+        private readonly int _departments;
+        private readonly int[] _lastAiDay;
+        private readonly int[] _lastProposalDay;
+        private readonly ulong[]?[] _completedCourses;
+        private readonly int[] _ring;
+        private readonly Dictionary<string, Project> _projects = new(StringComparer.Ordinal);
+        private readonly Queue<Submission> _submissions = new();
+        private readonly Dictionary<string, List<Submission>> _submissionsByProposal = new(StringComparer.Ordinal);
+        private readonly List<string> _adoptionsToday = [];
+        private readonly int[] _departmentOrder;
+
+        public Run(KpiEngine engine, OrgDirectory directory, CourseCatalog catalog, ComputeStats stats)
+        {
+            _engine = engine;
+            _directory = directory;
+            _catalog = catalog;
+            _stats = stats;
+            _departments = directory.Departments.Count;
+            _lastAiDay = NewDayArray(directory.PersonCount);
+            _lastProposalDay = NewDayArray(directory.PersonCount);
+            _completedCourses = new ulong[]?[directory.PersonCount];
+            _ring = new int[CounterCount * Math.Max(1, _departments) * Ring];
+            _departmentOrder = Enumerable.Range(0, _departments)
+                .OrderBy(d => directory.Departments[d], StringComparer.Ordinal)
+                .ToArray();
+        }
+
+        public IEnumerable<KpiPoint> Execute(IEnumerable<CanonicalEvent> events, int from, int to)
+        {
+            using var cursor = events.GetEnumerator();
+            var has = cursor.MoveNext();
+            var eventDay = has ? _engine._calendar.DayOf(cursor.Current.Time).DayNumber : int.MaxValue;
+            var day = Math.Min(from, eventDay);
+            var ringValidThrough = day - 1;
+
+            for (; day <= to; day++)
+            {
+                ringValidThrough = AdvanceRing(ringValidThrough, day);
+                while (has && eventDay <= day)
+                {
+                    if (eventDay < day)
+                    {
+                        throw new InvalidOperationException("events must be streamed in time order");
+                    }
+
+                    Apply(cursor.Current, day);
+                    has = cursor.MoveNext();
+                    eventDay = has ? _engine._calendar.DayOf(cursor.Current.Time).DayNumber : int.MaxValue;
+                }
+
+                ApplyAdoptions(day);
+                PruneSubmissions(day);
+                if (day >= from)
+                {
+                    foreach (var point in EmitDay(day))
+                    {
+                        _stats.PointsEmitted++;
+                        yield return point;
+                    }
+
+                    _stats.DaysComputed++;
+                }
+            }
+        }
+
+        private static int[] NewDayArray(int length)
+        {
+            var a = new int[length];
+            Array.Fill(a, int.MinValue);
+            return a;
+        }
+
+        private int AdvanceRing(int validThrough, int day)
+        {
+            // Slots of days that fell out of the 28-day ring are reused for the new days: zero them first.
+            for (var d = Math.Max(validThrough + 1, day - Ring + 1); d <= day; d++)
+            {
+                var slot = d % Ring;
+                for (var i = slot; i < _ring.Length; i += Ring)
+                {
+                    _ring[i] = 0;
+                }
+            }
+
+            return day;
+        }
+
+        private void Count(Counter counter, int department, int day) =>
+            _ring[((((int)counter) * _departments) + department) * Ring + (day % Ring)]++;
+
+        private int Sum(Counter counter, int department, int day, int window)
+        {
+            var baseIndex = ((((int)counter) * _departments) + department) * Ring;
+            var total = 0;
+            for (var j = 0; j < window; j++)
+            {
+                total += _ring[baseIndex + ((day - j) % Ring)];
+            }
+
+            return total;
+        }
+
+        private void Apply(CanonicalEvent e, int day)
+        {
+            var person = _directory.PersonId(e.Person);
+            var department = -1;
+            var level = Level.Frontline;
+            var resolved = person >= 0 && _directory.TryGet(person, day, out department, out level);
+            _stats.Count(e.Source, resolved);
+            if (!resolved)
+            {
+                return;
+            }
+
+            var frontline = level == Level.Frontline;
+            switch (e.Type)
+            {
+                case EventType.AiUsed:
+                    _lastAiDay[person] = day;
+                    break;
+                case EventType.TrainingCompleted:
+                    Count(Counter.TrainingCompletions, department, day);
+                    MarkCompleted(person, e.Subject!);
+                    break;
+                case EventType.ProposalSubmitted:
+                    Count(Counter.Proposals, department, day);
+                    if (frontline)
+                    {
+                        Count(Counter.BottomUpProposals, department, day);
+                    }
+
+                    _lastProposalDay[person] = day;
+                    AddSubmission(new Submission(day, department, e.Subject!));
+                    break;
+                case EventType.ProposalAdopted:
+                    _adoptionsToday.Add(e.Subject!);
+                    break;
+                case EventType.DecisionRecorded:
+                    Count(Counter.Decisions, department, day);
+                    if (e.AiAssisted)
+                    {
+                        Count(Counter.AiDecisions, department, day);
+                    }
+
+                    break;
+                case EventType.PrototypeCreated:
+                    Count(Counter.Prototypes, department, day);
+                    if (frontline)
+                    {
+                        Count(Counter.FrontlinePrototypes, department, day);
+                    }
+
+                    break;
+                case EventType.KnowledgeShared:
+                    Count(Counter.KnowledgeShares, department, day);
+                    break;
+                case EventType.ProjectStarted:
+                    GetProject(e.Subject!).Started ??= day;
+                    break;
+                case EventType.ProjectCompleted:
+                    GetProject(e.Subject!).Ended ??= day;
+                    break;
+                case EventType.ProjectFailed:
+                    var failed = GetProject(e.Subject!);
+                    failed.Ended ??= day;
+                    failed.Failed ??= day;
+                    break;
+                case EventType.ProjectRetrospective:
+                    GetProject(e.Subject!).RetrospectiveDays.Add(day);
+                    break;
+                case EventType.ProjectMember:
+                    GetProject(e.Subject!).JoinDayByPerson.TryAdd(person, day);
+                    break;
+                case EventType.TrainingEnrolled:
+                case EventType.EventRetracted:
+                default:
+                    break;
+            }
+        }
+
+        private Project GetProject(string id)
+        {
+            if (!_projects.TryGetValue(id, out var project))
+            {
+                project = new Project();
+                _projects[id] = project;
+            }
+
+            return project;
+        }
+
+        private void MarkCompleted(int person, string course)
+        {
+            var id = _catalog.CourseId(course);
+            if (id < 0)
+            {
+                return;
+            }
+
+            var bits = _completedCourses[person] ??= new ulong[(_catalog.CourseCount + 63) / 64];
+            bits[id >> 6] |= 1UL << (id & 63);
+        }
+
+        private bool CompletedAll(int person, IReadOnlyList<int> required)
+        {
+            var bits = _completedCourses[person];
+            if (bits is null)
+            {
+                return false;
+            }
+
+            foreach (var id in required)
+            {
+                if ((bits[id >> 6] & (1UL << (id & 63))) == 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void AddSubmission(Submission submission)
+        {
+            _submissions.Enqueue(submission);
+            if (!_submissionsByProposal.TryGetValue(submission.Proposal, out var list))
+            {
+                list = [];
+                _submissionsByProposal[submission.Proposal] = list;
+            }
+
+            list.Add(submission);
+        }
+
+        private void ApplyAdoptions(int day)
+        {
+            // Applied after the whole day is read, so a same-day submission that streams after its adoption still matches.
+            foreach (var proposal in _adoptionsToday)
+            {
+                if (_submissionsByProposal.TryGetValue(proposal, out var list))
+                {
+                    foreach (var s in list)
+                    {
+                        s.AdoptedDay ??= day;
+                    }
+                }
+            }
+
+            _adoptionsToday.Clear();
+        }
+
+        private void PruneSubmissions(int day)
+        {
+            while (_submissions.Count > 0 && _submissions.Peek().Day < day - (HistoryDays - 1))
+            {
+                var old = _submissions.Dequeue();
+                var list = _submissionsByProposal[old.Proposal];
+                list.Remove(old);
+                if (list.Count == 0)
+                {
+                    _submissionsByProposal.Remove(old.Proposal);
+                }
+            }
+        }
+
+        private IEnumerable<KpiPoint> EmitDay(int day)
+        {
+            var perDepartment = new GroupTotals[_departments];
+            var org = default(GroupTotals);
+
+            for (var p = 0; p < _directory.PersonCount; p++)
+            {
+                if (!_directory.TryGet(p, day, out var department, out var level))
+                {
+                    continue;
+                }
+
+                ref var g = ref perDepartment[department];
+                g.Headcount++;
+                var ai = _lastAiDay[p];
+                if (ai >= day)
+                {
+                    g.Active1++;
+                }
+
+                if (ai > day - 7)
+                {
+                    g.Active7++;
+                }
+
+                if (ai > day - 28)
+                {
+                    g.Active28++;
+                }
+
+                if (_lastProposalDay[p] > day - 28)
+                {
+                    g.Proposers28++;
+                }
+
+                var required = _catalog.RequiredFor(level);
+                if (required.Count > 0)
+                {
+                    g.TrainingEligible++;
+                    if (CompletedAll(p, required))
+                    {
+                        g.TrainingComplete++;
+                    }
+                }
+            }
+
+            var small = new bool[_departments];
+            var merged = default(GroupTotals);
+            for (var d = 0; d < _departments; d++)
+            {
+                small[d] = perDepartment[d].Headcount < _engine._minimumGroupSize;
+                Add(ref org, perDepartment[d]);
+                if (small[d])
+                {
+                    Add(ref merged, perDepartment[d]);
+                }
+            }
+
+            CountProjects(day, perDepartment, small, ref org, ref merged);
+            CountCohort(day, perDepartment, small, ref org, ref merged);
+
+            var date = DateOnly.FromDayNumber(day);
+            var all = new bool[_departments];
+            Array.Fill(all, true);
+            foreach (var point in GroupPoints(date, null, org, all))
+            {
+                yield return point;
+            }
+
+            foreach (var d in _departmentOrder)
+            {
+                if (!small[d])
+                {
+                    var only = new bool[_departments];
+                    only[d] = true;
+                    foreach (var point in GroupPoints(date, _directory.Departments[d], perDepartment[d], only))
+                    {
+                        yield return point;
+                    }
+                }
+            }
+
+            if (merged.Headcount >= _engine._minimumGroupSize)
+            {
+                foreach (var point in GroupPoints(date, KpiCatalog.SmallGroups, merged, small))
+                {
+                    yield return point;
+                }
+            }
+        }
+
+        private static void Add(ref GroupTotals into, GroupTotals g)
+        {
+            into.Headcount += g.Headcount;
+            into.Active1 += g.Active1;
+            into.Active7 += g.Active7;
+            into.Active28 += g.Active28;
+            into.Proposers28 += g.Proposers28;
+            into.TrainingEligible += g.TrainingEligible;
+            into.TrainingComplete += g.TrainingComplete;
+        }
+
+        private void CountProjects(int day, GroupTotals[] perDepartment, bool[] small, ref GroupTotals org, ref GroupTotals merged)
+        {
+            var seen = new bool[_departments];
+            var spanned = new List<int>();
+            foreach (var project in _projects.Values)
+            {
+                if (project.Started is { } started && started <= day && (project.Ended is null || project.Ended >= day))
+                {
+                    // Real departments of the members in scope today, before small groups are merged.
+                    CollectDepartments(project, day, day, seen, spanned);
+                    var cross = spanned.Count >= 2;
+                    org.ActiveProjects++;
+                    org.CrossProjects += cross ? 1 : 0;
+                    var inMerged = false;
+                    foreach (var d in spanned)
+                    {
+                        perDepartment[d].ActiveProjects++;
+                        perDepartment[d].CrossProjects += cross ? 1 : 0;
+                        inMerged |= small[d];
+                    }
+
+                    if (inMerged)
+                    {
+                        merged.ActiveProjects++;
+                        merged.CrossProjects += cross ? 1 : 0;
+                    }
+                }
+
+                if (project.Failed is { } failedDay && failedDay <= day && failedDay > day - 90)
+                {
+                    var lastRetrospectiveDay = Math.Min(failedDay + 30, day);
+                    var retrospected = project.RetrospectiveDays.Exists(r => r >= failedDay && r <= lastRetrospectiveDay) ? 1 : 0;
+                    CollectDepartments(project, failedDay, failedDay, seen, spanned);
+                    org.FailedProjects++;
+                    org.RetrospectedProjects += retrospected;
+                    var inMerged = false;
+                    foreach (var d in spanned)
+                    {
+                        perDepartment[d].FailedProjects++;
+                        perDepartment[d].RetrospectedProjects += retrospected;
+                        inMerged |= small[d];
+                    }
+
+                    if (inMerged)
+                    {
+                        merged.FailedProjects++;
+                        merged.RetrospectedProjects += retrospected;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Departments, on <paramref name="onDay"/>, of the members who joined on or before <paramref name="joinedBy"/>.</summary>
+        private void CollectDepartments(Project project, int joinedBy, int onDay, bool[] seen, List<int> result)
+        {
+            foreach (var d in result)
+            {
+                seen[d] = false;
+            }
+
+            result.Clear();
+            foreach (var (person, joined) in project.JoinDayByPerson)
+            {
+                if (joined <= joinedBy && _directory.TryGet(person, onDay, out var d, out _) && !seen[d])
+                {
+                    seen[d] = true;
+                    result.Add(d);
+                }
+            }
+        }
+
+        private void CountCohort(int day, GroupTotals[] perDepartment, bool[] small, ref GroupTotals org, ref GroupTotals merged)
+        {
+            foreach (var s in _submissions)
+            {
+                if (s.Day > day - 90)
+                {
+                    break;
+                }
+
+                // The queue is pruned to the last 180 days, so every earlier entry is in the cohort d-179..d-90.
+                var adopted = s.AdoptedDay is { } a && a - s.Day <= 90 ? 1 : 0;
+                perDepartment[s.Department].CohortProposals++;
+                perDepartment[s.Department].CohortAdopted += adopted;
+                org.CohortProposals++;
+                org.CohortAdopted += adopted;
+                if (small[s.Department])
+                {
+                    merged.CohortProposals++;
+                    merged.CohortAdopted += adopted;
+                }
+            }
+        }
+
+        private IEnumerable<KpiPoint> GroupPoints(DateOnly date, string? department, GroupTotals g, bool[] members)
+        {
+            var day = date.DayNumber;
+            KpiPoint P(string kpi, string window, double value) => new(date, department, kpi, window, value);
+
+            yield return P("headcount", "day", g.Headcount);
+            var head = g.Headcount;
+            int[] active = [g.Active1, g.Active7, g.Active28];
+            for (var i = 0; i < EventWindows.Length; i++)
+            {
+                var n = EventWindows[i];
+                var w = Window(n);
+                yield return P("active_ai_users", w, active[i]);
+                if (head > 0)
+                {
+                    yield return P("ai_usage_rate", w, (double)active[i] / head);
+                }
+
+                var proposals = SumGroup(Counter.Proposals, members, day, n);
+                var bottomUp = SumGroup(Counter.BottomUpProposals, members, day, n);
+                yield return P("proposals", w, proposals);
+                yield return P("bottom_up_proposals", w, bottomUp);
+                if (proposals > 0)
+                {
+                    yield return P("bottom_up_share", w, (double)bottomUp / proposals);
+                }
+
+                var decisions = SumGroup(Counter.Decisions, members, day, n);
+                var aiDecisions = SumGroup(Counter.AiDecisions, members, day, n);
+                yield return P("decisions", w, decisions);
+                yield return P("ai_decisions", w, aiDecisions);
+                if (decisions > 0)
+                {
+                    yield return P("ai_decision_coverage", w, (double)aiDecisions / decisions);
+                }
+
+                yield return P("prototypes", w, SumGroup(Counter.Prototypes, members, day, n));
+                yield return P("frontline_prototypes", w, SumGroup(Counter.FrontlinePrototypes, members, day, n));
+                yield return P("training_completions", w, SumGroup(Counter.TrainingCompletions, members, day, n));
+
+                if (n >= 7)
+                {
+                    var shares = SumGroup(Counter.KnowledgeShares, members, day, n);
+                    yield return P("knowledge_shares", w, shares);
+                    if (head > 0)
+                    {
+                        yield return P("knowledge_share_rate", w, KnowledgeShareRate(shares, head, n));
+                    }
+                }
+            }
+
+            if (head > 0)
+            {
+                yield return P("proposer_rate", "28d", (double)g.Proposers28 / head);
+            }
+
+            if (g.TrainingEligible > 0)
+            {
+                yield return P("training_completion_rate", "day", (double)g.TrainingComplete / g.TrainingEligible);
+            }
+
+            yield return P("active_projects", "day", g.ActiveProjects);
+            yield return P("cross_department_projects", "day", g.CrossProjects);
+            yield return P("failed_projects", "90d", g.FailedProjects);
+            if (g.FailedProjects > 0)
+            {
+                yield return P("retrospective_rate", "90d", (double)g.RetrospectedProjects / g.FailedProjects);
+            }
+
+            yield return P("cohort_proposals", "cohort", g.CohortProposals);
+            yield return P("cohort_adopted", "cohort", g.CohortAdopted);
+            if (g.CohortProposals > 0)
+            {
+                yield return P("proposal_conversion_rate", "cohort", (double)g.CohortAdopted / g.CohortProposals);
+            }
+        }
+
+        private int SumGroup(Counter counter, bool[] members, int day, int window)
+        {
+            var total = 0;
+            for (var d = 0; d < _departments; d++)
+            {
+                if (members[d])
+                {
+                    total += Sum(counter, d, day, window);
+                }
+            }
+
+            return total;
+        }
+
+        private static string Window(int days) => days switch
+        {
+            1 => "1d",
+            7 => "7d",
+            _ => "28d",
+        };
+    }
+
+    /// <summary>knowledge_shares × 100 × 7 / (headcount × days in W): shares per 100 people per week.</summary>
+    public static double KnowledgeShareRate(int shares, int headcount, int windowDays) =>
+        shares * 100.0 * 7 / ((double)headcount * windowDays);
+}

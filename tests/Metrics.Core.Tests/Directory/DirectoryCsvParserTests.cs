@@ -1,0 +1,46 @@
+using Metrics.Core.Directory;
+
+namespace Metrics.Core.Tests.Directory;
+
+public class DirectoryCsvParserTests
+{
+    [Fact]
+    public void ParseDirectoryLine_QuotedDepartmentAndOpenEnd_Parses()
+    {
+        var r = DirectoryCsvParser.ParseDirectoryLine("Ana@Example.com,\"R&D, Berlin\",Specialist,2026-01-01,").Value!;
+
+        Assert.Equal(new DirectoryRecord("ana@example.com", "R&D, Berlin", Level.Specialist, new DateOnly(2026, 1, 1), null), r);
+    }
+
+    [Theory]
+    [InlineData("a,D,boss,2026-01-01,", "level")]
+    [InlineData("a,D,frontline,01/01/2026,", "from")]
+    [InlineData("a,D,frontline,2026-01-01,2026-01-01", "not after")]
+    [InlineData("a,D,frontline,2026-01-01", "expected 5 fields")]
+    [InlineData(",D,frontline,2026-01-01,", "empty person")]
+    [InlineData("a,,frontline,2026-01-01,", "empty department")]
+    [InlineData("a,\"D,frontline,2026-01-01,", "unterminated")]
+    public void ParseDirectoryLine_BadRow_RejectsWithReason(string line, string reasonPart)
+    {
+        var result = DirectoryCsvParser.ParseDirectoryLine(line);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(reasonPart, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseCourseLine_SemicolonLevels_Parses()
+    {
+        var c = DirectoryCsvParser.ParseCourseLine("ai-basics, executive; frontline ").Value!;
+
+        Assert.Equal("ai-basics", c.Id);
+        Assert.Equal([Level.Executive, Level.Frontline], c.Levels);
+    }
+
+    [Fact]
+    public void CheckHeader_WrongHeader_NamesTheExpectedOne()
+    {
+        Assert.Null(DirectoryCsvParser.CheckHeader("\uFEFFperson,department,level,from,to", DirectoryCsvParser.DirectoryHeader));
+        Assert.Contains("person,department,level,from,to", DirectoryCsvParser.CheckHeader("name,dept", DirectoryCsvParser.DirectoryHeader), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,87 @@
+using Metrics.Core.Events;
+using Metrics.Core.Kpis;
+using Metrics.Testing.Golden;
+
+namespace Metrics.Core.Tests.Kpis;
+
+public class KpiEngineGoldenTests
+{
+    private static readonly KpiEngine Engine = new(new KpiOptions
+    {
+        TimeZone = GoldenCompany.TimeZone,
+        MinimumGroupSize = GoldenCompany.MinimumGroupSize,
+    });
+
+    private static List<KpiPoint> ComputeGolden(DateOnly from, DateOnly to, ComputeStats? stats = null)
+    {
+        var events = GoldenInput.ParseEvents(GoldenCompany.Events + "\n" + GoldenCompany.LateEvents);
+        return Engine.Compute(EventSet.Effective(events), GoldenInput.Directory(), GoldenInput.Courses(), from, to, stats).ToList();
+    }
+
+    [Fact]
+    public void Compute_GoldenCompany_EveryPointOfTheCheckDaysMatchesTheHandComputedValue()
+    {
+        var points = ComputeGolden(GoldenCompany.DayA.AddDays(-2), GoldenCompany.DayB);
+
+        foreach (var day in new[] { GoldenCompany.DayA, GoldenCompany.DayB })
+        {
+            var expected = GoldenCompany.Expected.Where(e => e.Date == day)
+                .ToDictionary(e => (e.Department, e.Kpi, e.Window), e => e.Value);
+            var actual = points.Where(p => p.Date == day).ToList();
+
+            var missing = expected.Keys.Except(actual.Select(p => (p.Department, p.Kpi, p.Window))).ToList();
+            Assert.True(missing.Count == 0, $"{day}: missing {string.Join("; ", missing)}");
+            foreach (var p in actual)
+            {
+                Assert.True(expected.TryGetValue((p.Department, p.Kpi, p.Window), out var value),
+                    $"{day}: unexpected point {p.Department ?? "org"} {p.Kpi} {p.Window} = {p.Value}");
+                Assert.True(Math.Abs(value - p.Value) < 1e-9, $"{day} {p.Department ?? "org"} {p.Kpi} {p.Window}: expected {value}, got {p.Value}");
+            }
+
+            Assert.Equal(expected.Count, actual.Count);
+        }
+    }
+
+    [Fact]
+    public void Compute_GoldenCompany_UnknownPeopleAndLeaversAreCountedAsUnresolvedPerSource()
+    {
+        var stats = new ComputeStats();
+        ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB, stats).ForEach(_ => { });
+
+        // zed is unknown and ivan's 03-10 event is after he left; everything else resolves.
+        Assert.Equal(2, stats.BySource["lowcode"].Unresolved);
+        Assert.Equal(0, stats.BySource["lms"].Unresolved);
+        Assert.Equal(0, stats.BySource["ticketing"].Unresolved);
+        Assert.Equal(8, stats.DaysComputed);
+    }
+
+    [Fact]
+    public void Compute_SameInputTwice_GivesIdenticalPoints()
+    {
+        var first = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);
+        var second = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Compute_AnyRange_NeverWritesADepartmentBelowTheMinimumOrAPersonId()
+    {
+        var points = ComputeGolden(new DateOnly(2025, 9, 1), new DateOnly(2026, 3, 31));
+
+        Assert.DoesNotContain(points, p => p.Department is "Ops" or "Legal");
+        Assert.DoesNotContain(points, p => p.Department?.Contains('@', StringComparison.Ordinal) == true);
+        Assert.All(points.Where(p => p.Kpi == "headcount" && p.Department is not null), p => Assert.True(p.Value >= GoldenCompany.MinimumGroupSize));
+        Assert.All(points.Where(p => !p.IsCount), p => Assert.InRange(p.Value, 0.0, p.Kpi == "knowledge_share_rate" ? double.MaxValue : 1.0));
+        Assert.All(points, p => Assert.False(double.IsNaN(p.Value) || double.IsInfinity(p.Value)));
+    }
+
+    [Fact]
+    public void Compute_RangeStartingLate_EqualsTheSameDaysOfALongerRange()
+    {
+        var longRange = ComputeGolden(new DateOnly(2026, 1, 1), GoldenCompany.DayB).Where(p => p.Date >= GoldenCompany.DayA).ToList();
+        var shortRange = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);
+
+        Assert.Equal(longRange, shortRange);
+    }
+}
