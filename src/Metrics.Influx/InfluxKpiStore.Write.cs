@@ -1,0 +1,174 @@
+using System.Text;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
+using Metrics.Core.Kpis;
+
+namespace Metrics.Influx;
+
+public sealed partial class InfluxKpiStore
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// Deletes the stored KPI points of the range first, so a group that fell below the minimum size or a ratio whose
+    /// denominator became 0 leaves no stale point behind; then writes <paramref name="points"/> in batches of
+    /// <see cref="InfluxOptions.BatchSize"/> while enumerating them. Every point must lie within the range.
+    /// </remarks>
+    /// <exception cref="KpiStoreException">The delete or a batch failed, or a point cannot be stored.</exception>
+    public async Task<long> ReplaceRangeAsync(DateOnly from, DateOnly to, IEnumerable<KpiPoint> points, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+
+        var server = await DetectServerAsync(cancellationToken);
+        var start = KpiSchema.DayStart(from, _zone);
+        var end = KpiSchema.DayStart(to.AddDays(1), _zone);
+        await DeleteRangeAsync(server, start, end, cancellationToken);
+
+        var dayStarts = new Dictionary<DateOnly, DateTimeOffset>();
+        var batch = new List<PointData>(Math.Min(_options.BatchSize, 4096));
+        long written = 0;
+        foreach (var point in points)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            batch.Add(ToPointData(point, from, to, dayStarts));
+            if (batch.Count >= _options.BatchSize)
+            {
+                await WriteBatchAsync(server, batch, cancellationToken);
+                written += batch.Count;
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await WriteBatchAsync(server, batch, cancellationToken);
+            written += batch.Count;
+        }
+
+        Log.RangeReplaced(_logger, from, to, _url, written);
+        return written;
+    }
+
+    private PointData ToPointData(KpiPoint point, DateOnly from, DateOnly to, Dictionary<DateOnly, DateTimeOffset> dayStarts)
+    {
+        if (point.Date < from || point.Date > to)
+        {
+            // The delete only covered from..to; a point outside it would not be replaced on the next recompute.
+            throw new KpiStoreException($"KPI point {Describe(point)} lies outside the replaced range {from:yyyy-MM-dd}..{to:yyyy-MM-dd}.");
+        }
+
+        if (!double.IsFinite(point.Value))
+        {
+            throw new KpiStoreException($"KPI point {Describe(point)} has no finite value; ratios with a zero denominator are not written.");
+        }
+
+        CheckTagValue(point, KpiSchema.KpiTag, point.Kpi);
+        CheckTagValue(point, KpiSchema.WindowTag, point.Window);
+        if (point.Department is not null)
+        {
+            CheckTagValue(point, KpiSchema.DepartmentTag, point.Department);
+        }
+
+        if (!dayStarts.TryGetValue(point.Date, out var dayStart))
+        {
+            dayStart = KpiSchema.DayStart(point.Date, _zone);
+            dayStarts[point.Date] = dayStart;
+        }
+
+        var data = PointData.Measurement(KpiSchema.Measurement)
+            .Tag(KpiSchema.KpiTag, point.Kpi)
+            .Tag(KpiSchema.WindowTag, point.Window)
+            .Tag(KpiSchema.ScopeTag, point.Department is null ? KpiSchema.OrgScope : KpiSchema.DepartmentScope);
+        if (point.Department is not null)
+        {
+            data = data.Tag(KpiSchema.DepartmentTag, point.Department);
+        }
+
+        // Always a float: InfluxDB fixes a field's type per shard, so counts written as integers would clash with ratios.
+        return data
+            .Field(KpiSchema.ValueField, point.Value)
+            .Timestamp(dayStart, WritePrecision.S);
+    }
+
+    /// <summary>
+    /// Line protocol cannot carry every string: PointData drops empty tags, and InfluxDB reads a backslash or a control
+    /// character in a tag value differently from how it was written. Such a name would be stored under another name.
+    /// </summary>
+    private static void CheckTagValue(KpiPoint point, string tag, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Contains('\\', StringComparison.Ordinal) || value.Any(char.IsControl))
+        {
+            throw new KpiStoreException(
+                $"KPI point {Describe(point)}: tag '{tag}' must be non-empty and free of backslashes and control characters to be stored in InfluxDB.");
+        }
+    }
+
+    private static string Describe(KpiPoint point) =>
+        $"({point.Date:yyyy-MM-dd}, {point.Department ?? "org"}, {point.Kpi}, {point.Window})";
+
+    private Task DeleteRangeAsync(InfluxServer server, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        if (server.Api == InfluxApi.V1 || server.IsInfluxDb1)
+        {
+            var statement = $"DELETE FROM {InfluxQl.Identifier(KpiSchema.Measurement)} WHERE time >= {InfluxQl.Time(start)} AND time < {InfluxQl.Time(end)}";
+            return ExecuteAsync("Delete KPI range", statement, WriteDatabase(server), cancellationToken);
+        }
+
+        return DeleteRangeV2Async(start, end, cancellationToken);
+    }
+
+    private async Task DeleteRangeV2Async(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        try
+        {
+            // The v2 delete API treats stop as inclusive; points sit on whole seconds, so one second before the next day is exact.
+            await WithTimeoutAsync("Delete KPI range", async ct =>
+            {
+                await client.GetDeleteApi().Delete(
+                    start.UtcDateTime, end.UtcDateTime.AddSeconds(-1), $"_measurement=\"{KpiSchema.Measurement}\"", WriteBucket, WriteOrg, ct);
+                return 0;
+            }, cancellationToken);
+        }
+        catch (KpiStoreException ex) when (IsMissingEndpoint(ex))
+        {
+            if (Interlocked.Exchange(ref _deleteUnsupportedLogged, 1) == 0)
+            {
+                Log.DeleteUnsupported(_logger, _url, (int?)ex.StatusCode ?? 0);
+            }
+        }
+    }
+
+    private Task WriteBatchAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken) =>
+        server.Api == InfluxApi.V1 ? WriteV1Async(batch, cancellationToken) : WriteV2Async(batch, cancellationToken);
+
+    private Task WriteV1Async(List<PointData> batch, CancellationToken cancellationToken)
+    {
+        var body = new StringBuilder(batch.Count * 96);
+        foreach (var point in batch)
+        {
+            body.Append(point.ToLineProtocol()).Append('\n');
+        }
+
+        var text = body.ToString();
+        return WithTimeoutAsync($"Write of {batch.Count} KPI points", async ct =>
+        {
+            using var content = new StringContent(text, Encoding.UTF8, "text/plain");
+            using var request = NewRequest(HttpMethod.Post, "write",
+                [("db", _options.Database), ("rp", _options.RetentionPolicy), ("precision", "s")], content);
+            using var response = await _http.SendAsync(request, ct);
+            await EnsureSuccessAsync(response, $"Write of {batch.Count} KPI points to database '{_options.Database}'", ct);
+            return 0;
+        }, cancellationToken);
+    }
+
+    private Task WriteV2Async(List<PointData> batch, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        return WithTimeoutAsync($"Write of {batch.Count} KPI points to bucket '{WriteBucket}'", async ct =>
+        {
+            await client.GetWriteApiAsync().WritePointsAsync(batch, WriteBucket, WriteOrg, ct);
+            return 0;
+        }, cancellationToken);
+    }
+}
