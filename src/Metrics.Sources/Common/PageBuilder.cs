@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Metrics.Core.Events;
+
+namespace Metrics.Sources.Common;
+
+/// <summary>Collects one page's mapped events, bad items and ignored items.</summary>
+public sealed class PageBuilder(string source)
+{
+    private readonly List<CanonicalEvent> _events = [];
+    private readonly List<BadItem> _bad = [];
+    private readonly Dictionary<string, int> _ignored = new(StringComparer.Ordinal);
+
+    public string Source => source;
+
+    public int ItemCount { get; set; }
+
+    public IReadOnlyList<CanonicalEvent> Events => _events;
+
+    public void Add(string id, EventType type, DateTimeOffset time, string person, string? subject, bool aiAssisted = false, string? tool = null)
+    {
+        var attributes = new JsonObject();
+        if (EventTypes.SubjectAttribute(type) is { } name && subject is not null)
+        {
+            attributes[name] = subject;
+        }
+
+        if (type == EventType.DecisionRecorded)
+        {
+            attributes["aiAssisted"] = aiAssisted;
+        }
+
+        if (tool is not null)
+        {
+            attributes["tool"] = tool;
+        }
+
+        _events.Add(new CanonicalEvent(source, id, type, time, PersonKey.Normalize(person), subject, aiAssisted,
+            attributes.ToJsonString(AttributesJson)));
+    }
+
+    public void Bad(string itemId, string reason) => _bad.Add(new BadItem(source, itemId, reason));
+
+    public void Ignore(string reason) => _ignored[reason] = _ignored.GetValueOrDefault(reason) + 1;
+
+    public SourcePage Build(string? checkpoint) => new(_events.ToArray(), _bad.ToArray(), new Dictionary<string, int>(_ignored), checkpoint)
+    {
+        ItemCount = ItemCount,
+    };
+
+    private static readonly JsonSerializerOptions AttributesJson = new() { WriteIndented = false };
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Refit;
+
+namespace Metrics.Sources.Common;
+
+/// <summary>The JSON settings shared by every source client and by per-item deserialisation.</summary>
+public static class SourceJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    public static RefitSettings CreateRefitSettings() => new(new SystemTextJsonContentSerializer(Options));
+
+    /// <summary>Deserialises one item of a page; a malformed item throws <see cref="JsonException"/> for that item only.</summary>
+    public static T Item<T>(JsonElement element) =>
+        element.Deserialize<T>(Options) ?? throw new JsonException("item is null");
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(SystemTextJsonContentSerializer.GetDefaultJsonSerializerOptions())
+        {
+            MaxDepth = 64,
+        };
+        options.Converters.Add(new LenientOffsetConverter());
+        options.Converters.Add(new NullableLenientOffsetConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>
+    /// Parses ISO 8601 times that carry an offset, including Jira's colon-less <c>+0000</c>, which System.Text.Json
+    /// rejects by design. A time without an offset is refused: it cannot be placed on a day.
+    /// </summary>
+    public static bool TryParseTime(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var t = text.Trim();
+        if (t.Length > 5 && (t[^5] == '+' || t[^5] == '-') && char.IsAsciiDigit(t[^4]) && char.IsAsciiDigit(t[^1]) && t[^3] != ':')
+        {
+            t = string.Concat(t.AsSpan(0, t.Length - 2), ":", t.AsSpan(t.Length - 2));
+        }
+
+        var hasOffset = t.EndsWith('Z') || t.EndsWith('z') || (t.Length > 6 && (t[^6] == '+' || t[^6] == '-') && t[^3] == ':');
+        return hasOffset && t.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    private sealed class LenientOffsetConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return TryParseTime(text, out var value) ? value : throw new JsonException("not an ISO 8601 time with an offset");
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString("O", CultureInfo.InvariantCulture));
+    }
+
+    private sealed class NullableLenientOffsetConverter : JsonConverter<DateTimeOffset?>
+    {
+        public override bool HandleNull => true;
+
+        public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return null;
+            }
+
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return TryParseTime(text, out var value) ? value : throw new JsonException("not an ISO 8601 time with an offset");
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+        {
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value.Value.ToString("O", CultureInfo.InvariantCulture));
+            }
+        }
+    }
+}

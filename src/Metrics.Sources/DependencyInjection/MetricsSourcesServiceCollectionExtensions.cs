@@ -1,0 +1,47 @@
+using Metrics.Sources.Common;
+using Metrics.Sources.Directory;
+using Metrics.Sources.Lms;
+using Metrics.Sources.Sync;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the pulled sources and <see cref="SourceSyncService"/>.</summary>
+public static class MetricsSourcesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates (at start-up) <c>Sources:Lms</c>, <c>Sources:LowCode</c>, <c>Sources:Ticketing</c> and
+    /// <c>Sources:Directory</c>, registers one Refit client per vendor API with its resilience pipeline, the sources and
+    /// <see cref="SourceSyncService"/>. The caller registers the <c>IEventJournal</c>.
+    /// </summary>
+    public static IServiceCollection AddMetricsSources(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        AddSourceOptions<LmsOptions, LmsOptionsValidator>(services, configuration, LmsOptions.SectionName);
+        services.AddSourceClient<IXapiApi, LmsOptions>("source-lms", o => o.BaseUrl, (client, o) =>
+        {
+            client.DefaultRequestHeaders.Add("X-Experience-API-Version", o.Version);
+            if (o.Username is not null && o.Password is not null)
+            {
+                client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(o.Username, o.Password);
+            }
+        });
+        services.AddTransient<IEventSource, XapiSource>();
+
+        services.AddTransient<SourceSyncService>();
+        return services;
+    }
+
+    private static void AddSourceOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : SourceOptions
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+}

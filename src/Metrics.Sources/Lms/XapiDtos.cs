@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Metrics.Sources.Lms;
+
+/// <summary>xAPI StatementResult. Statements stay raw so one malformed statement fails alone.</summary>
+public sealed class XapiStatementResult
+{
+    public List<JsonElement>? Statements { get; set; }
+
+    /// <summary>Relative IRL of the next page, or empty at the end.</summary>
+    public string? More { get; set; }
+}
+
+public sealed class XapiStatement
+{
+    public string? Id { get; set; }
+
+    public XapiAgent? Actor { get; set; }
+
+    public XapiVerb? Verb { get; set; }
+
+    [JsonPropertyName("object")]
+    public XapiObject? Target { get; set; }
+
+    public XapiResult? Result { get; set; }
+
+    public XapiContext? Context { get; set; }
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public DateTimeOffset? Stored { get; set; }
+}
+
+public sealed class XapiAgent
+{
+    public string? ObjectType { get; set; }
+
+    public string? Mbox { get; set; }
+
+    [JsonPropertyName("mbox_sha1sum")]
+    public string? MboxSha1Sum { get; set; }
+
+    public string? Openid { get; set; }
+
+    public XapiAccount? Account { get; set; }
+}
+
+public sealed class XapiAccount
+{
+    public string? HomePage { get; set; }
+
+    public string? Name { get; set; }
+}
+
+public sealed class XapiVerb
+{
+    public string? Id { get; set; }
+}
+
+public sealed class XapiObject
+{
+    public string? ObjectType { get; set; }
+
+    public string? Id { get; set; }
+
+    public XapiActivityDefinition? Definition { get; set; }
+}
+
+public sealed class XapiActivityDefinition
+{
+    public string? Type { get; set; }
+}
+
+public sealed class XapiResult
+{
+    public bool? Completion { get; set; }
+
+    public bool? Success { get; set; }
+}
+
+public sealed class XapiContext
+{
+    public string? Registration { get; set; }
+
+    public XapiContextActivities? ContextActivities { get; set; }
+}
+
+public sealed class XapiContextActivities
+{
+    public List<XapiObject>? Parent { get; set; }
+
+    public List<XapiObject>? Grouping { get; set; }
+}

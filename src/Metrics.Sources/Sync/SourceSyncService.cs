@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using Metrics.Core.Events;
+using Metrics.Core.Ports;
+using Metrics.Sources.Common;
+using Metrics.Sources.Directory;
+using Microsoft.Extensions.Logging;
+
+namespace Metrics.Sources.Sync;
+
+/// <summary>
+/// Pulls every enabled source (or one named source) into the journal. The directory goes first so identity links exist
+/// before events are counted as unresolved. Each page is stored before its checkpoint is, so a crash re-reads at most
+/// one page, and the upsert by (source, id) makes that harmless. A failing source is logged, reported and skipped.
+/// </summary>
+public sealed class SourceSyncService(
+    IEnumerable<IEventSource> sources,
+    IEnumerable<IDirectorySource> directories,
+    IEventJournal journal,
+    TimeProvider clock,
+    ILogger<SourceSyncService> logger)
+{
+    private readonly IReadOnlyList<IEventSource> _sources = sources.ToArray();
+    private readonly IReadOnlyList<IDirectorySource> _directories = directories.ToArray();
+
+    /// <summary>The journal state key of a source's checkpoint.</summary>
+    public static string CheckpointKey(string source) => "checkpoint:" + source;
+
+    /// <summary>Every known source name, enabled or not.</summary>
+    public IReadOnlyList<string> SourceNames => [.. _directories.Select(d => d.Name), .. _sources.Select(s => s.Name)];
+
+    /// <summary>
+    /// Syncs <paramref name="sourceName"/>, or every enabled source when null. With backfill bounds, event sources re-read
+    /// that range by the server's stored/updated clock and leave their checkpoints alone.
+    /// </summary>
+    /// <exception cref="ArgumentException">No source has that name.</exception>
+    public async Task<SyncReport> SyncAsync(
+        string? sourceName,
+        DateTimeOffset? backfillFrom,
+        DateTimeOffset? backfillTo,
+        IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (sourceName is not null && !SourceNames.Contains(sourceName, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Unknown source '{sourceName}'; known sources: {string.Join(", ", SourceNames)}.", nameof(sourceName));
+        }
+
+        if (backfillFrom is { } f && backfillTo is { } t && t <= f)
+        {
+            throw new ArgumentException("The backfill end must be after its start.", nameof(backfillTo));
+        }
+
+        bool Selected(string name, bool enabled) =>
+            sourceName is null ? enabled : string.Equals(name, sourceName, StringComparison.OrdinalIgnoreCase);
+
+        var results = new List<SourceSyncResult>();
+        foreach (var directory in _directories)
+        {
+            if (Selected(directory.Name, directory.Enabled))
+            {
+                results.Add(await SyncDirectoryAsync(directory, cancellationToken));
+            }
+        }
+
+        var selected = _sources.Where(s => Selected(s.Name, s.Enabled)).ToArray();
+        if (selected.Length == 0)
+        {
+            return new SyncReport(results);
+        }
+
+        var known = await KnownIdentitiesAsync(cancellationToken);
+        var window = new PullWindow(backfillFrom, backfillTo);
+        foreach (var source in selected)
+        {
+            results.Add(await SyncSourceAsync(source, window, known, progress, cancellationToken));
+        }
+
+        return new SyncReport(results);
+    }
+
+    private async Task<SourceSyncResult> SyncSourceAsync(
+        IEventSource source,
+        PullWindow window,
+        HashSet<string> known,
+        IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var result = new SourceSyncResult(source.Name);
+        var watch = Stopwatch.StartNew();
+        var key = CheckpointKey(source.Name);
+        try
+        {
+            var checkpoint = await journal.GetStateAsync(key, cancellationToken);
+            result.Checkpoint = checkpoint;
+            await foreach (var page in source.PullAsync(checkpoint, window, cancellationToken))
+            {
+                var now = clock.GetUtcNow();
+                var accepted = new List<CanonicalEvent>(page.Events.Count);
+                foreach (var e in page.Events)
+                {
+                    if (EventGuard.Check(e, now) is { } reason)
+                    {
+                        AddBad(result, new BadItem(source.Name, e.Id, reason));
+                    }
+                    else
+                    {
+                        accepted.Add(e);
+                    }
+                }
+
+                foreach (var bad in page.BadItems)
+                {
+                    AddBad(result, bad);
+                }
+
+                if (accepted.Count > 0)
+                {
+                    var stored = await journal.AppendAsync(accepted, cancellationToken);
+                    result.Inserted += stored.Inserted;
+                    result.Replaced += stored.Replaced;
+                    result.Unchanged += stored.Unchanged;
+                    result.Unresolved += accepted.Count(e => !known.Contains(e.Person));
+                }
+
+                // Only after the page's events are durable: a crash before this line re-reads the page, never skips it.
+                if (page.Checkpoint is not null && !window.IsBackfill && page.Checkpoint != result.Checkpoint)
+                {
+                    await journal.SetStateAsync(key, page.Checkpoint, cancellationToken);
+                    result.Checkpoint = page.Checkpoint;
+                }
+
+                result.AddIgnored(page.Ignored);
+                result.Pages++;
+                result.Items += page.ItemCount;
+                var seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-3);
+                progress?.Report(new SyncProgress(source.Name, result.Pages, result.Items, result.EventsStored, result.EventsStored / seconds));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (SourcePageException ex)
+        {
+            result.FailedPages++;
+            result.Error = ex.Message;
+            Log.SourceFailed(logger, source.Name, result.Pages, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // Unexpected failures are reported by kind only: their messages may quote data.
+            result.Error = "unexpected " + ex.GetType().Name + ": " + ApiCalls.Describe(ex);
+            Log.SourceFailed(logger, source.Name, result.Pages, result.Error);
+        }
+
+        result.Duration = watch.Elapsed;
+        Log.SourceSynced(logger, source.Name, result.Pages, result.Items, result.Inserted, result.Replaced, result.BadItemCount, result.Unresolved, watch.Elapsed.TotalSeconds);
+        return result;
+    }
+
+    private async Task<SourceSyncResult> SyncDirectoryAsync(IDirectorySource directory, CancellationToken cancellationToken)
+    {
+        var result = new SourceSyncResult(directory.Name);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var outcome = await directory.SyncAsync(journal, cancellationToken);
+            result.Pages = 1;
+            result.Items = outcome.People;
+            result.Replaced = outcome.Changed + outcome.Closed;
+            foreach (var bad in outcome.BadItems)
+            {
+                AddBad(result, bad);
+            }
+
+            Log.DirectorySynced(logger, directory.Name, outcome.People, outcome.Changed, outcome.Closed, outcome.Identities);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (SourcePageException ex)
+        {
+            result.FailedPages++;
+            result.Error = ex.Message;
+            Log.SourceFailed(logger, directory.Name, 0, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            result.Error = "unexpected " + ex.GetType().Name + ": " + ApiCalls.Describe(ex);
+            Log.SourceFailed(logger, directory.Name, 0, result.Error);
+        }
+
+        result.Duration = watch.Elapsed;
+        return result;
+    }
+
+    private void AddBad(SourceSyncResult result, BadItem bad)
+    {
+        result.AddBad(bad);
+        Log.BadItem(logger, bad.Source, bad.ItemId, bad.Reason);
+    }
+
+    private async Task<HashSet<string>> KnownIdentitiesAsync(CancellationToken cancellationToken)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in await journal.LoadDirectoryAsync(cancellationToken))
+        {
+            known.Add(record.Person);
+        }
+
+        foreach (var link in await journal.LoadIdentitiesAsync(cancellationToken))
+        {
+            if (known.Contains(link.Person))
+            {
+                known.Add(link.Identity);
+            }
+        }
+
+        return known;
+    }
+}
