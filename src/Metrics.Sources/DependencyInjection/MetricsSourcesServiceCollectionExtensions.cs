@@ -2,6 +2,7 @@ using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
 using Metrics.Sources.Lms;
 using Metrics.Sources.Sync;
+using Metrics.Sources.Ticketing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,16 @@ public static class MetricsSourcesServiceCollectionExtensions
             }
         });
         services.AddTransient<IEventSource, XapiSource>();
+
+        AddSourceOptions<TicketingOptions, TicketingOptionsValidator>(services, configuration, TicketingOptions.SectionName);
+        services.AddSourceClient<IJiraApi, TicketingOptions>("source-ticketing", o => o.BaseUrl, (client, o) =>
+        {
+            if (o.Email is not null && o.ApiToken is not null)
+            {
+                client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(o.Email, o.ApiToken);
+            }
+        });
+        services.AddTransient<IEventSource, JiraSource>();
 
         services.AddTransient<SourceSyncService>();
         return services;

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Metrics.Sources.Ticketing;
+
+/// <summary>A <c>/search/jql</c> page; issues stay raw so one malformed issue fails alone.</summary>
+public sealed class JiraSearchResponse
+{
+    public List<JsonElement>? Issues { get; set; }
+
+    public string? NextPageToken { get; set; }
+
+    public bool? IsLast { get; set; }
+}
+
+public sealed class JiraIssue
+{
+    public string? Id { get; set; }
+
+    public string? Key { get; set; }
+
+    public JiraFields? Fields { get; set; }
+}
+
+public sealed class JiraFields
+{
+    [JsonPropertyName("issuetype")]
+    public JiraNamed? IssueType { get; set; }
+
+    public List<string>? Labels { get; set; }
+
+    public JiraUser? Reporter { get; set; }
+
+    public JiraUser? Assignee { get; set; }
+
+    public DateTimeOffset? Created { get; set; }
+
+    public DateTimeOffset? Updated { get; set; }
+
+    [JsonPropertyName("resolutiondate")]
+    public DateTimeOffset? ResolutionDate { get; set; }
+
+    public JiraNamed? Resolution { get; set; }
+
+    public JiraStatus? Status { get; set; }
+
+    public JiraParent? Parent { get; set; }
+
+    [JsonPropertyName("issuelinks")]
+    public List<JiraIssueLink>? IssueLinks { get; set; }
+
+    /// <summary>Custom fields and anything else asked for, read by rules.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
+}
+
+public sealed class JiraNamed
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+}
+
+public sealed class JiraUser
+{
+    public string? AccountId { get; set; }
+
+    public string? EmailAddress { get; set; }
+}
+
+public sealed class JiraStatus
+{
+    public string? Name { get; set; }
+
+    public JiraStatusCategory? StatusCategory { get; set; }
+}
+
+public sealed class JiraStatusCategory
+{
+    public string? Key { get; set; }
+}
+
+public sealed class JiraParent
+{
+    public string? Id { get; set; }
+
+    public string? Key { get; set; }
+
+    public JiraParentFields? Fields { get; set; }
+}
+
+public sealed class JiraParentFields
+{
+    [JsonPropertyName("issuetype")]
+    public JiraNamed? IssueType { get; set; }
+}
+
+public sealed class JiraIssueLink
+{
+    public JiraLinkedIssue? InwardIssue { get; set; }
+
+    public JiraLinkedIssue? OutwardIssue { get; set; }
+}
+
+public sealed class JiraLinkedIssue
+{
+    public string? Id { get; set; }
+
+    public string? Key { get; set; }
+}
