@@ -91,3 +91,19 @@ public static class SourceJson
         }
     }
 }
+
+/// <summary>Reads an id that a vendor sends as a string in one version and a number in another.</summary>
+public sealed class StringOrNumberConverter : System.Text.Json.Serialization.JsonConverter<string>
+{
+    public override string? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.TokenType switch
+        {
+            System.Text.Json.JsonTokenType.String => reader.GetString(),
+            System.Text.Json.JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+            System.Text.Json.JsonTokenType.Null => null,
+            _ => throw new System.Text.Json.JsonException("expected a string or number id"),
+        };
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, string value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(value);
+}

@@ -1,6 +1,7 @@
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
 using Metrics.Sources.Lms;
+using Metrics.Sources.LowCode;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Ticketing;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,16 @@ public static class MetricsSourcesServiceCollectionExtensions
             }
         });
         services.AddTransient<IEventSource, XapiSource>();
+
+        AddSourceOptions<LowCodeOptions, LowCodeOptionsValidator>(services, configuration, LowCodeOptions.SectionName);
+        services.AddSourceClient<IN8nApi, LowCodeOptions>("source-lowcode", o => o.BaseUrl, (client, o) =>
+        {
+            if (o.ApiKey is not null)
+            {
+                client.DefaultRequestHeaders.Add("X-N8N-API-KEY", o.ApiKey);
+            }
+        });
+        services.AddTransient<IEventSource, N8nSource>();
 
         AddSourceOptions<TicketingOptions, TicketingOptionsValidator>(services, configuration, TicketingOptions.SectionName);
         services.AddSourceClient<IJiraApi, TicketingOptions>("source-ticketing", o => o.BaseUrl, (client, o) =>
