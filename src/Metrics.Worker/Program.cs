@@ -1,1 +1,3 @@
-return 0;
+using Metrics.Worker.Cli;
+
+return await MetricsCli.Build(Console.Out, Console.Error).Parse(args).InvokeAsync();

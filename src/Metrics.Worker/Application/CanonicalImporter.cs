@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Metrics.Core.Directory;
+using Metrics.Core.Events;
+using Metrics.Core.Ports;
+
+namespace Metrics.Worker.Application;
+
+/// <summary>A rejected line: which file, which line (1-based) and why.</summary>
+public sealed record ImportIssue(string File, long Line, string Reason);
+
+/// <summary>Progress of an event file import.</summary>
+public readonly record struct ImportProgress(long Lines, long Accepted, long Rejected, TimeSpan Elapsed);
+
+/// <summary>What an import loaded and rejected.</summary>
+public sealed class ImportReport
+{
+    public long EventsAccepted { get; set; }
+
+    public long EventsRejected { get; set; }
+
+    public long EventsInserted { get; set; }
+
+    public long EventsReplaced { get; set; }
+
+    public long EventsUnchanged { get; set; }
+
+    public int DirectoryAccepted { get; set; }
+
+    public int DirectoryRejected { get; set; }
+
+    public int CoursesAccepted { get; set; }
+
+    public int CoursesRejected { get; set; }
+
+    public long Rejected => EventsRejected + DirectoryRejected + CoursesRejected;
+}
+
+/// <summary>
+/// Loads the spec's import formats into the journal: directory CSV, course catalog CSV and events as JSON Lines.
+/// A bad line is reported with its number and reason and skipped; the rest still load. Re-importing a file is
+/// harmless: events upsert by (source, id) and a person's directory history is replaced as a whole.
+/// </summary>
+public sealed class CanonicalImporter(IEventJournal journal)
+{
+    /// <summary>Events per journal transaction: large enough to be fast, small enough that a crash loses little work.</summary>
+    public const int BatchSize = 5000;
+
+    public async Task<ImportReport> ImportAsync(
+        string? eventsPath,
+        string? directoryPath,
+        string? coursesPath,
+        Action<ImportIssue> onIssue,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onIssue);
+        var report = new ImportReport();
+        // The directory first, so the recompute after the import sees the people the events refer to.
+        if (directoryPath is not null)
+        {
+            await ImportDirectoryAsync(directoryPath, report, onIssue, cancellationToken);
+        }
+
+        if (coursesPath is not null)
+        {
+            await ImportCoursesAsync(coursesPath, report, onIssue, cancellationToken);
+        }
+
+        if (eventsPath is not null)
+        {
+            await ImportEventsAsync(eventsPath, report, onIssue, progress, cancellationToken);
+        }
+
+        return report;
+    }
+
+    private async Task ImportDirectoryAsync(string path, ImportReport report, Action<ImportIssue> onIssue, CancellationToken cancellationToken)
+    {
+        var accepted = new List<DirectoryRecord>();
+        var byPerson = new Dictionary<string, List<DirectoryRecord>>(StringComparer.Ordinal);
+        (report.DirectoryAccepted, report.DirectoryRejected, var directoryReadable) = ReadCsv(path, DirectoryCsvParser.DirectoryHeader, onIssue, line =>
+        {
+            var result = DirectoryCsvParser.ParseDirectoryLine(line);
+            if (result.Value is not { } record)
+            {
+                return result.Error;
+            }
+
+            if (!byPerson.TryGetValue(record.Person, out var previous))
+            {
+                previous = [];
+                byPerson[record.Person] = previous;
+            }
+
+            var overlap = OrgDirectory.Validate(record, previous);
+            if (overlap is null)
+            {
+                previous.Add(record);
+                accepted.Add(record);
+            }
+
+            return overlap;
+        });
+
+        if (directoryReadable)
+        {
+            await journal.ReplaceDirectoryAsync(accepted, cancellationToken);
+        }
+    }
+
+    private async Task ImportCoursesAsync(string path, ImportReport report, Action<ImportIssue> onIssue, CancellationToken cancellationToken)
+    {
+        var accepted = new Dictionary<string, Course>(StringComparer.Ordinal);
+        (report.CoursesAccepted, report.CoursesRejected, var coursesReadable) = ReadCsv(path, DirectoryCsvParser.CoursesHeader, onIssue, line =>
+        {
+            var result = DirectoryCsvParser.ParseCourseLine(line);
+            if (result.Value is not { } course)
+            {
+                return result.Error;
+            }
+
+            return accepted.TryAdd(course.Id, course) ? null : $"course '{course.Id}' is listed twice";
+        });
+
+        // An unreadable file must not wipe the catalog in place.
+        if (coursesReadable)
+        {
+            await journal.ReplaceCoursesAsync([.. accepted.Values], cancellationToken);
+        }
+    }
+
+    /// <summary>Reads a CSV with a fixed header; <paramref name="accept"/> returns null or the reason a row is rejected.</summary>
+    private static (int Accepted, int Rejected, bool Readable) ReadCsv(string path, string header, Action<ImportIssue> onIssue, Func<string, string?> accept)
+    {
+        using var reader = OpenText(path);
+        var lines = new BoundedLineReader(reader, EventLineParser.MaxLineLength);
+        var first = lines.ReadLine();
+        var headerError = first is null ? "the file is empty" : DirectoryCsvParser.CheckHeader(first, header);
+        if (headerError is not null)
+        {
+            // Without the expected header the columns cannot be trusted: nothing of the file is loaded.
+            onIssue(new ImportIssue(path, 1, headerError));
+            return (0, 1, false);
+        }
+
+        var (accepted, rejected) = (0, 0);
+        long number = 1;
+        while (lines.ReadLine() is { } line)
+        {
+            number++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var error = ReferenceEquals(line, BoundedLineReader.TooLong)
+                ? $"line longer than {EventLineParser.MaxLineLength} characters"
+                : accept(line);
+            if (error is null)
+            {
+                accepted++;
+            }
+            else
+            {
+                rejected++;
+                onIssue(new ImportIssue(path, number, error));
+            }
+        }
+
+        return (accepted, rejected, true);
+    }
+
+    private async Task ImportEventsAsync(string path, ImportReport report, Action<ImportIssue> onIssue, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var reader = OpenText(path);
+        var lines = new BoundedLineReader(reader, EventLineParser.MaxLineLength);
+        var batch = new List<CanonicalEvent>(BatchSize);
+        long number = 0;
+        var lastReport = TimeSpan.Zero;
+        while (lines.ReadLine() is { } line)
+        {
+            number++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var result = ReferenceEquals(line, BoundedLineReader.TooLong)
+                ? ParseResult<CanonicalEvent>.Fail($"line longer than {EventLineParser.MaxLineLength} characters")
+                : EventLineParser.Parse(line);
+            if (result.Value is { } e)
+            {
+                batch.Add(e);
+                report.EventsAccepted++;
+            }
+            else
+            {
+                report.EventsRejected++;
+                onIssue(new ImportIssue(path, number, result.Error!));
+            }
+
+            if (batch.Count >= BatchSize)
+            {
+                await FlushAsync(batch, report, cancellationToken);
+                if (stopwatch.Elapsed - lastReport > TimeSpan.FromSeconds(1))
+                {
+                    lastReport = stopwatch.Elapsed;
+                    progress?.Report(new ImportProgress(number, report.EventsAccepted, report.EventsRejected, stopwatch.Elapsed));
+                }
+            }
+        }
+
+        await FlushAsync(batch, report, cancellationToken);
+        progress?.Report(new ImportProgress(number, report.EventsAccepted, report.EventsRejected, stopwatch.Elapsed));
+    }
+
+    private async Task FlushAsync(List<CanonicalEvent> batch, ImportReport report, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var result = await journal.AppendAsync(batch, cancellationToken);
+        report.EventsInserted += result.Inserted;
+        report.EventsReplaced += result.Replaced;
+        report.EventsUnchanged += result.Unchanged;
+        batch.Clear();
+    }
+
+    private static StreamReader OpenText(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"import file not found: {path}", path);
+        }
+
+        return new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Metrics.Worker.Application;
+
+/// <summary>Source-generated log messages of the worker, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recomputed KPIs {From} to {To}: {Points} points from {Events} events in {ElapsedMs} ms")]
+    public static partial void Recomputed(ILogger logger, DateOnly from, DateOnly to, long points, long events, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "KPI cycle failed; dirty days stay marked and are retried next cycle")]
+    public static partial void CycleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Worker started: cycle every {Interval}")]
+    public static partial void WorkerStarted(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "KPI store not ready yet; retrying next cycle")]
+    public static partial void StoreNotReady(ILogger logger, Exception exception);
+}

@@ -1,0 +1,252 @@
+using System.CommandLine;
+using System.Globalization;
+using Metrics.Core.Kpis;
+using Metrics.Core.Ports;
+using Metrics.Worker.Application;
+using Metrics.Worker.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Worker.Cli;
+
+/// <summary>
+/// The command line. Unrecognised <c>--Section:Key value</c> tokens are configuration, as in any .NET host, so every
+/// setting can come from appsettings.json, the environment (<c>Section__Key</c>) or the command line.
+/// </summary>
+public static class MetricsCli
+{
+    /// <summary>Exit codes: 0 success, 1 failure, 2 some input lines were rejected (the rest loaded).</summary>
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Rejected = 2;
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Metrics: AI-readiness KPIs from usage events, written to InfluxDB.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(ImportCommand(output, error));
+        root.Subcommands.Add(RecomputeCommand(output, error));
+        root.Subcommands.Add(KpisCommand(output, error));
+        return root;
+    }
+
+    private static Command RunCommand()
+    {
+        var command = new Command("run", "Run the service: recompute dirty days every Worker:Interval and serve /healthz.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = WorkerHost.BuildWebApp([.. parse.UnmatchedTokens]);
+            await app.RunAsync(ct);
+            return Ok;
+        });
+        return command;
+    }
+
+    private static Command ImportCommand(TextWriter output, TextWriter error)
+    {
+        var events = new Option<FileInfo?>("--events") { Description = "Events, JSON Lines (spec: Import formats)." };
+        var directory = new Option<FileInfo?>("--directory") { Description = "Directory CSV: person,department,level,from,to." };
+        var courses = new Option<FileInfo?>("--courses") { Description = "Course catalog CSV: course,levels." };
+        var to = new Option<string?>("--to") { Description = "Last day to compute (yyyy-MM-dd); default today in the org zone." };
+        var noRecompute = new Option<bool>("--no-recompute") { Description = "Only load; the service or 'recompute' computes later." };
+        var command = new Command("import", "Load canonical events, directory and course catalog, then recompute the days they affect.")
+        {
+            events, directory, courses, to, noRecompute,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Guarded(error, async () =>
+        {
+            if (parse.GetValue(events) is null && parse.GetValue(directory) is null && parse.GetValue(courses) is null)
+            {
+                await error.WriteLineAsync("import: give at least one of --events, --directory, --courses.");
+                return Failed;
+            }
+
+            var through = ParseDate(parse.GetValue(to), "--to");
+            using var host = await WorkerHost.StartCliHostAsync([.. parse.UnmatchedTokens], ct);
+            var importer = host.Services.GetRequiredService<CanonicalImporter>();
+            var issues = 0L;
+            var report = await importer.ImportAsync(
+                parse.GetValue(events)?.FullName,
+                parse.GetValue(directory)?.FullName,
+                parse.GetValue(courses)?.FullName,
+                issue =>
+                {
+                    // The first thousand are printed; the counts below cover every one.
+                    if (++issues <= 1000)
+                    {
+                        error.WriteLine($"{Path.GetFileName(issue.File)}:{issue.Line}: rejected: {issue.Reason}");
+                    }
+                },
+                new SyncProgress<ImportProgress>(p => error.WriteLine(
+                    $"events: {p.Lines:N0} lines, {p.Accepted:N0} accepted, {p.Rejected:N0} rejected ({Rate(p.Lines, p.Elapsed)} lines/s)")),
+                ct);
+
+            await output.WriteLineAsync(
+                $"imported: directory {report.DirectoryAccepted} rows ({report.DirectoryRejected} rejected), " +
+                $"courses {report.CoursesAccepted} ({report.CoursesRejected} rejected), " +
+                $"events {report.EventsAccepted:N0} ({report.EventsInserted:N0} new, {report.EventsReplaced:N0} replaced, " +
+                $"{report.EventsUnchanged:N0} unchanged, {report.EventsRejected:N0} rejected)");
+
+            if (!parse.GetValue(noRecompute))
+            {
+                await RecomputeDirtyAsync(host, through, output, error, ct);
+            }
+
+            return report.Rejected > 0 ? Rejected : Ok;
+        }));
+        return command;
+    }
+
+    private static Command RecomputeCommand(TextWriter output, TextWriter error)
+    {
+        var from = new Option<string>("--from") { Description = "First day (yyyy-MM-dd).", Required = true };
+        var to = new Option<string>("--to") { Description = "Last day (yyyy-MM-dd).", Required = true };
+        var command = new Command("recompute", "Recompute the KPIs of a day range from the journal and replace them in InfluxDB.") { from, to };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Guarded(error, async () =>
+        {
+            var first = ParseDate(parse.GetValue(from), "--from")!.Value;
+            var last = ParseDate(parse.GetValue(to), "--to")!.Value;
+            using var host = await WorkerHost.StartCliHostAsync([.. parse.UnmatchedTokens], ct);
+            await host.Services.GetRequiredService<IKpiStore>().EnsureReadyAsync(ct);
+            var result = await host.Services.GetRequiredService<KpiRecomputer>().RecomputeAsync(first, last, RecomputeProgressPrinter(error), ct);
+            await PrintRecomputed(output, result);
+            return Ok;
+        }));
+        return command;
+    }
+
+    private static Command KpisCommand(TextWriter output, TextWriter error)
+    {
+        var from = new Option<string>("--from") { Description = "First day (yyyy-MM-dd).", Required = true };
+        var to = new Option<string>("--to") { Description = "Last day (yyyy-MM-dd).", Required = true };
+        var department = new Option<string?>("--department") { Description = "Only this department (or \"(small groups)\")." };
+        var format = new Option<string>("--format") { Description = "table or jsonl (spec: Export format).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "jsonl");
+        var command = new Command("kpis", "Read the stored KPIs back from InfluxDB.") { from, to, department, format };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Guarded(error, async () =>
+        {
+            var first = ParseDate(parse.GetValue(from), "--from")!.Value;
+            var last = ParseDate(parse.GetValue(to), "--to")!.Value;
+            using var host = await WorkerHost.StartCliHostAsync([.. parse.UnmatchedTokens], ct);
+            var points = host.Services.GetRequiredService<IKpiStore>().ReadAsync(first, last, parse.GetValue(department), ct);
+            if (parse.GetValue(format) == "jsonl")
+            {
+                await foreach (var p in points)
+                {
+                    await output.WriteLineAsync(KpiExport.ToJsonLine(p));
+                }
+            }
+            else
+            {
+                await KpiExport.WriteTableAsync(points, output, ct);
+            }
+
+            return Ok;
+        }));
+        return command;
+    }
+
+    internal static async Task RecomputeDirtyAsync(IHost host, DateOnly? through, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        await host.Services.GetRequiredService<IKpiStore>().EnsureReadyAsync(ct);
+        var result = await host.Services.GetRequiredService<KpiRecomputer>().RecomputeDirtyAsync(through, RecomputeProgressPrinter(error), ct);
+        if (result is null)
+        {
+            await output.WriteLineAsync("nothing to recompute");
+            return;
+        }
+
+        await PrintRecomputed(output, result);
+    }
+
+    private static async Task PrintRecomputed(TextWriter output, RecomputeResult result)
+    {
+        var unresolved = string.Join(", ", result.Coverage.Where(c => c.Value.Unresolved > 0).Select(c => $"{c.Key} {c.Value.Unresolved}"));
+        await output.WriteLineAsync(
+            $"recomputed {result.From:yyyy-MM-dd}..{result.To:yyyy-MM-dd}: {result.PointsWritten:N0} points from {result.EventsRead:N0} events " +
+            $"in {result.Elapsed.TotalSeconds:F1} s" + (unresolved.Length > 0 ? $"; unresolved events: {unresolved}" : string.Empty));
+    }
+
+    private static SyncProgress<RecomputeProgress> RecomputeProgressPrinter(TextWriter error)
+    {
+        TimeSpan? last = null;
+        return new SyncProgress<RecomputeProgress>(p =>
+        {
+            if (last is null || p.Elapsed - last >= TimeSpan.FromSeconds(1) || p.DaysDone == p.DaysTotal)
+            {
+                last = p.Elapsed;
+                error.WriteLine($"recompute: {p.Day:yyyy-MM-dd} ({p.DaysDone}/{p.DaysTotal} days, {p.Points:N0} points, {p.Elapsed.TotalSeconds:F1} s)");
+            }
+        });
+    }
+
+    private static string Rate(long count, TimeSpan elapsed) =>
+        elapsed.TotalSeconds <= 0 ? "-" : (count / elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture);
+
+    private static DateOnly? ParseDate(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new CliException($"{option} '{text}' is not a yyyy-MM-dd date");
+    }
+
+    /// <summary>Turns expected failures into one clear line on stderr and exit code 1; nothing is silently swallowed.</summary>
+    private static async Task<int> Guarded(TextWriter error, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await error.WriteLineAsync($"configuration error: {failure}");
+            }
+        }
+        catch (FileNotFoundException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("cancelled");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException || ex.GetType().Name.EndsWith("StoreException", StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            await error.WriteLineAsync($"error: unexpected {ex}");
+        }
+
+        return Failed;
+    }
+
+    /// <summary>Reports on the caller's thread: Progress&lt;T&gt; would post to the thread pool and reorder lines.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
+
+/// <summary>A command-line usage error with a message for the user.</summary>
+public sealed class CliException(string message) : Exception(message);

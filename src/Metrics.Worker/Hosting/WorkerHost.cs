@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging.Console;
+
+namespace Metrics.Worker.Hosting;
+
+/// <summary>Builds the hosts: the web host for <c>run</c>, a plain host for the one-shot commands.</summary>
+public static class WorkerHost
+{
+    public static WebApplication BuildWebApp(string[] configArgs)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configArgs });
+        AddSharedDefaults(builder.Configuration);
+        builder.Services.AddMetricsWorker(builder.Configuration);
+        builder.Services.AddSingleton<KpiWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiWorker>());
+        builder.Services.AddHealthChecks();
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    /// <summary>A started host for a one-shot command: options are validated on start; logs go to stderr so stdout stays machine-readable.</summary>
+    public static async Task<IHost> StartCliHostAsync(string[] configArgs, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs });
+        AddSharedDefaults(builder.Configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // A provider-specific rule outranks the appsettings "Logging" rules: one-shot commands only show problems.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddMetricsWorker(builder.Configuration);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return host;
+    }
+
+    private static void AddSharedDefaults(ConfigurationManager configuration)
+    {
+        // Defaults shipped next to the binary apply wherever it is started from; the working directory's
+        // appsettings.json, the environment and the command line still override them (they were added earlier
+        // but are re-added after, keeping .NET's usual precedence).
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(shipped) && !string.Equals(Path.GetFullPath(shipped), Path.GetFullPath("appsettings.json"), StringComparison.Ordinal))
+        {
+            var sources = configuration.Sources.ToList();
+            configuration.Sources.Clear();
+            configuration.AddJsonFile(shipped, optional: true);
+            foreach (var source in sources)
+            {
+                configuration.Sources.Add(source);
+            }
+        }
+    }
+}
