@@ -19,6 +19,12 @@ public sealed partial class InfluxKpiStore
     public async IAsyncEnumerable<KpiPoint> ReadAsync(DateOnly from, DateOnly to, string? department,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (department is not null && string.IsNullOrWhiteSpace(department))
+        {
+            // InfluxQL's "department" = '' would match the org points, which have no department tag.
+            throw new ArgumentException("A department name is not empty; pass null to read every group.", nameof(department));
+        }
+
         for (var chunkStart = from; chunkStart <= to;)
         {
             var chunkEnd = to.DayNumber - chunkStart.DayNumber >= ReadChunkDays ? chunkStart.AddDays(ReadChunkDays - 1) : to;

@@ -259,7 +259,12 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
         {
             throw new KpiStoreException($"{what}: InfluxDB at {_url} is unreachable: {ex.Message}", ex.StatusCode, ex);
         }
-        catch (HttpException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (HttpException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // InfluxDB.Client may wrap a cancelled request; the caller asked to stop, so report it as that.
+            throw new OperationCanceledException($"{what} was cancelled.", ex, cancellationToken);
+        }
+        catch (HttpException ex)
         {
             var status = ex.Status > 0 ? (HttpStatusCode?)ex.Status : null;
             var detail = status is null ? $"is unreachable: {ex.Message}" : $"answered {ex.Status}: {ex.Message}";

@@ -138,6 +138,14 @@ public sealed class InfluxKpiStoreV1Tests(InfluxDbFixture influx)
     }
 
     [Fact]
+    public async Task ReadAsync_EmptyDepartment_IsRejectedRatherThanReadingTheOrg()
+    {
+        using var store = Stores.Create(influx.Url);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReadAllAsync(SamplePoints.First, SamplePoints.Last, ""));
+    }
+
+    [Fact]
     public async Task ReadAsync_SubRange_ReadsOnlyThoseDays()
     {
         using var store = await NewStoreAsync(influx.NewDatabase());

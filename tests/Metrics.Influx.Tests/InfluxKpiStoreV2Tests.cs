@@ -130,19 +130,23 @@ public sealed class InfluxKpiStoreV2Tests(InfluxDbFixture influx, VictoriaMetric
     }
 
     [Fact]
-    public async Task ReplaceRangeAsync_V2ServerRejectsTheWrite_ThrowsWithStatus()
+    public async Task ReplaceRangeAsync_V2ForcedOnInfluxDb16_ThrowsWithTheServersStatus()
     {
-        // Same URL with a path prefix VictoriaMetrics does not serve: /ping is fine at the root, writes go nowhere.
-        var day = new DateOnly(2026, 6, 11);
-        using var store = Stores.Create(victoria.Url + "/nowhere", o =>
+        // influxd 1.6 has no /api/v2/write: InfluxDB.Client's failure must come out as a KpiStoreException with the status.
+        var database = influx.NewDatabase();
+        using var store = Stores.Create(influx.Url, o =>
         {
             o.Api = "v2";
-            o.Bucket = "kpis";
+            o.Bucket = database;
+            o.Token = "secret-token-value";
         });
+        await store.EnsureReadyAsync();
 
-        var ex = await Assert.ThrowsAsync<KpiStoreException>(() => store.ReplaceRangeAsync(day, day, [new KpiPoint(day, null, "headcount", "day", 1)]));
+        var ex = await Assert.ThrowsAsync<KpiStoreException>(() => store.ReplaceRangeAsync(SamplePoints.First, SamplePoints.Last, SamplePoints.AcrossBerlinDst()));
 
-        Assert.NotNull(ex.StatusCode);
-        Assert.Contains(victoria.Url, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, ex.StatusCode);
+        Assert.Contains(influx.Url, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"bucket '{database}'", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-value", ex.ToString(), StringComparison.Ordinal);
     }
 }
