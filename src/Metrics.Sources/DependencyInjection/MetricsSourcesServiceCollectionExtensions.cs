@@ -55,6 +55,19 @@ public static class MetricsSourcesServiceCollectionExtensions
         });
         services.AddTransient<IEventSource, JiraSource>();
 
+        AddSourceOptions<DirectoryOptions, DirectoryOptionsValidator>(services, configuration, DirectoryOptions.SectionName);
+        services.PostConfigure<DirectoryOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.TimeZone))
+            {
+                o.TimeZone = configuration["Kpi:TimeZone"] is { Length: > 0 } zone ? zone : "UTC";
+            }
+        });
+        services.AddSourceClient<IGraphApi, DirectoryOptions>("source-directory", o => o.BaseUrl);
+        services.AddSourceClient<IGraphTokenApi, DirectoryOptions>("source-directory-token", o => o.TokenEndpoint);
+        services.AddTransient<GraphDirectory>();
+        services.AddTransient<IDirectorySource, DirectorySyncSource>();
+
         services.AddTransient<SourceSyncService>();
         return services;
     }

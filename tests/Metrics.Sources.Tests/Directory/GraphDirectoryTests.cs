@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using Metrics.Core.Directory;
+using Metrics.Sources.Tests.Fakes;
+using Microsoft.AspNetCore.Http;
+
+namespace Metrics.Sources.Tests.Directory;
+
+public sealed class GraphDirectoryTests
+{
+    private static JsonObject User(string id, string? mail, string upn, string? department, string? title, string? managerId = null)
+    {
+        var user = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.user",
+            ["id"] = id,
+            ["mail"] = mail,
+            ["userPrincipalName"] = upn,
+            ["department"] = department,
+            ["jobTitle"] = title,
+            ["employeeId"] = null,
+            ["accountEnabled"] = true,
+        };
+        if (managerId is not null)
+        {
+            user["manager"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.user", ["id"] = managerId };
+        }
+
+        return user;
+    }
+
+    private static string Page(Uri server, string? next, string? delta, params JsonNode[] users)
+    {
+        var page = new JsonObject { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#users(id,mail)", ["value"] = new JsonArray(users) };
+        if (next is not null)
+        {
+            page["@odata.nextLink"] = new Uri(server, "/v1.0/users/delta?$skiptoken=" + next).ToString();
+        }
+
+        if (delta is not null)
+        {
+            page["@odata.deltaLink"] = new Uri(server, "/v1.0/users/delta?$deltatoken=" + delta).ToString();
+        }
+
+        return page.ToJsonString();
+    }
+
+    private sealed class Tenant
+    {
+        public int Round { get; set; } = 1;
+
+        public Task Handle(HttpContext ctx, RecordedRequest req, Uri self)
+        {
+            if (req.Path == "/tenant/oauth2/v2.0/token")
+            {
+                return VendorServer.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"eyJ0eXAiOi.fake.token\"}");
+            }
+
+            if (req.Headers.GetValueOrDefault("Authorization") != "Bearer eyJ0eXAiOi.fake.token")
+            {
+                return VendorServer.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"InvalidAuthenticationToken\"}}", 401);
+            }
+
+            if (req.Query("$deltatoken") == "d1")
+            {
+                // Second round: Bo moved to Sales, Cy left, Ana unchanged (not listed).
+                return VendorServer.WriteJsonAsync(ctx, Page(self, null, "d2",
+                    new JsonObject { ["id"] = "u-bo", ["department"] = "Sales" },
+                    new JsonObject { ["id"] = "u-cy", ["@removed"] = new JsonObject { ["reason"] = "changed" } }));
+            }
+
+            return req.Query("$skiptoken") is null
+                ? VendorServer.WriteJsonAsync(ctx, Page(self, "s1", null,
+                    User("u-ana", "Ana@Example.com", "ana@example.onmicrosoft.com", "Ops", "Head of Operations"),
+                    User("u-bo", "bo@example.com", "bo@example.com", "Ops", "Machine Operator", "u-ana")))
+                : VendorServer.WriteJsonAsync(ctx, Page(self, null, "d1",
+                    User("u-cy", null, "cy@example.com", "Ops", "Analyst", "u-ana"),
+                    User("u-svc", null, "svc-backup@example.com", null, null)));
+        }
+    }
+
+    private static Dictionary<string, string?> Settings(Uri server) => new(SourceHost.FastResilience("Sources:Directory"))
+    {
+        ["Sources:Directory:Enabled"] = "true",
+        ["Sources:Directory:Provider"] = "Graph",
+        ["Sources:Directory:BaseUrl"] = server.ToString(),
+        ["Sources:Directory:TokenEndpoint"] = new Uri(server, "/tenant/oauth2/v2.0/token").ToString(),
+        ["Sources:Directory:ClientId"] = "app-id",
+        ["Sources:Directory:ClientSecret"] = "app-secret",
+        ["Sources:Directory:LevelRules:0:Level"] = "frontline",
+        ["Sources:Directory:LevelRules:0:TitleContains"] = "operator",
+        ["Kpi:TimeZone"] = "Europe/Berlin",
+    };
+
+    [Fact]
+    public async Task SyncAsync_DeltaRounds_SnapshotsDirectoryAtSyncDateInOrgZone()
+    {
+        var tenant = new Tenant();
+        VendorServer? server = null;
+        server = await VendorServer.StartAsync((ctx, req) => tenant.Handle(ctx, req, server!.BaseUri));
+        await using var _ = server;
+        using var host = SourceHost.Create(Settings(server.BaseUri), now: new DateTimeOffset(2026, 3, 9, 23, 30, 0, TimeSpan.Zero));
+
+        var first = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        Assert.True(first.Succeeded, first.Sources[0].Error);
+        var token = server.RequestsTo("/token").Single();
+        Assert.Contains("grant_type=client_credentials", token.Body, StringComparison.Ordinal);
+        Assert.Contains("client_secret=app-secret", token.Body, StringComparison.Ordinal);
+        Assert.Contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default", token.Body, StringComparison.Ordinal);
+        var firstDelta = server.RequestsTo("/users/delta")[0];
+        Assert.Equal("id,mail,userPrincipalName,department,jobTitle,employeeId,accountEnabled", firstDelta.Query("$select"));
+        Assert.Equal("manager($select=id)", firstDelta.Query("$expand"));
+
+        var day1 = new DateOnly(2026, 3, 10); // 23:30 UTC is already the 10th in Berlin.
+        var directory = (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            [
+                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, day1, null),
+                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, day1, null),
+                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, day1, null),
+            ],
+            directory);
+        Assert.Equal("ana@example.com", host.Journal.Identities["ana@example.onmicrosoft.com"]);
+        var noDepartment = Assert.Single(first.Sources[0].BadItems);
+        Assert.Equal(("u-svc", "no department"), (noDepartment.ItemId, noDepartment.Reason));
+
+        host.Clock.Now = new DateTimeOffset(2026, 3, 12, 8, 0, 0, TimeSpan.Zero);
+        tenant.Round = 2;
+        var second = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        Assert.True(second.Succeeded, second.Sources[0].Error);
+        Assert.Equal("d1", server.RequestsTo("/users/delta")[^1].Query("$deltatoken"));
+        var day3 = new DateOnly(2026, 3, 12);
+        var after = (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal).ThenBy(r => r.From).ToArray();
+        Assert.Equal(
+            [
+                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, day1, null),
+                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, day1, day3),
+                new DirectoryRecord("bo@example.com", "Sales", Level.Frontline, day3, null),
+                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, day1, day3),
+            ],
+            after);
+    }
+
+    [Fact]
+    public async Task SyncAsync_TokenEndpointDown_FailsDirectoryButOtherSourcesRun()
+    {
+        await using var server = await VendorServer.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
+            ? VendorServer.WriteJsonAsync(ctx, "{\"error\":\"invalid_client\"}", 401)
+            : VendorServer.WriteJsonAsync(ctx, "{\"statements\":[],\"more\":\"\"}"));
+        var settings = Settings(server.BaseUri);
+        foreach (var (k, v) in SourceHost.FastResilience("Sources:Lms"))
+        {
+            settings[k] = v;
+        }
+
+        settings["Sources:Lms:Enabled"] = "true";
+        settings["Sources:Lms:BaseUrl"] = new Uri(server.BaseUri, "/xapi").ToString();
+        settings["Sources:Lms:Username"] = "k";
+        settings["Sources:Lms:Password"] = "s";
+        settings["Sources:Lms:CourseActivityPrefixes:0"] = "https://lms.example.com/courses/";
+        using var host = SourceHost.Create(settings);
+
+        var report = await host.Sync.SyncAsync(null, null, null, null, CancellationToken.None);
+
+        Assert.False(report.Succeeded);
+        var directory = report.Sources.Single(s => s.Source == "directory");
+        Assert.Contains("HTTP 401", directory.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("app-secret", directory.Error, StringComparison.Ordinal);
+        Assert.True(report.Sources.Single(s => s.Source == "lms").Succeeded);
+    }
+}
