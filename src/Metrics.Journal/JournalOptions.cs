@@ -1,0 +1,53 @@
+namespace Metrics.Journal;
+
+/// <summary>Settings of the SQLite event journal (configuration section <c>Journal</c>).</summary>
+public sealed class JournalOptions
+{
+    public const string SectionName = "Journal";
+
+    public const string DefaultPath = "data/metrics-journal.db";
+
+    /// <summary>
+    /// The journal's database file. A relative path is resolved against the current directory; the directory is
+    /// created when missing. The <c>-wal</c> and <c>-shm</c> files SQLite keeps beside it belong to it.
+    /// </summary>
+    public string Path { get; set; } = DefaultPath;
+
+    /// <summary>The absolute file path the journal opens.</summary>
+    public string FullPath() => System.IO.Path.GetFullPath(Path);
+
+    /// <summary>Returns why the settings cannot work, or null when they can.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            return $"Journal:Path must name the journal's database file (default {DefaultPath})";
+        }
+
+        // Every operation opens its own pooled connection, and each in-memory connection would see its own database.
+        if (Path.Trim().Equals(":memory:", StringComparison.OrdinalIgnoreCase) || Path.Contains("mode=memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Journal:Path must be a file: an in-memory database would not be durable nor shared between operations";
+        }
+
+        if (Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
+        {
+            return $"Journal:Path '{Path}' contains characters that are not valid in a path";
+        }
+
+        try
+        {
+            var full = FullPath();
+            if (string.IsNullOrEmpty(System.IO.Path.GetFileName(full)))
+            {
+                return $"Journal:Path '{Path}' names a directory, not a database file";
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"Journal:Path '{Path}' is not a valid path: {ex.Message}";
+        }
+
+        return null;
+    }
+}
