@@ -172,6 +172,9 @@ public sealed class KpiEngine
         private readonly Dictionary<string, List<Submission>> _submissionsByProposal = new(StringComparer.Ordinal);
         private readonly List<string> _adoptionsToday = [];
         private readonly int[] _departmentOrder;
+        private int _cachedDay;
+        private long _dayStartTicks = long.MaxValue;
+        private long _dayEndTicks = long.MinValue;
 
         public Run(KpiEngine engine, OrgDirectory directory, CourseCatalog catalog, ComputeStats stats)
         {
@@ -193,7 +196,7 @@ public sealed class KpiEngine
         {
             using var cursor = events.GetEnumerator();
             var has = cursor.MoveNext();
-            var eventDay = has ? _engine._calendar.DayOf(cursor.Current.Time).DayNumber : int.MaxValue;
+            var eventDay = has ? DayOf(cursor.Current) : int.MaxValue;
             var day = Math.Min(from, eventDay);
             var ringValidThrough = day - 1;
 
@@ -209,7 +212,7 @@ public sealed class KpiEngine
 
                     Apply(cursor.Current, day);
                     has = cursor.MoveNext();
-                    eventDay = has ? _engine._calendar.DayOf(cursor.Current.Time).DayNumber : int.MaxValue;
+                    eventDay = has ? DayOf(cursor.Current) : int.MaxValue;
                 }
 
                 ApplyAdoptions(day);
@@ -225,6 +228,25 @@ public sealed class KpiEngine
                     _stats.DaysComputed++;
                 }
             }
+        }
+
+        /// <summary>
+        /// The event's day in the org zone. Events arrive in time order, so most fall into the same day as the one
+        /// before: a check against that day's UTC bounds spares a time zone conversion per event.
+        /// </summary>
+        private int DayOf(CanonicalEvent e)
+        {
+            var ticks = e.Time.UtcTicks;
+            if (ticks >= _dayStartTicks && ticks < _dayEndTicks)
+            {
+                return _cachedDay;
+            }
+
+            var day = _engine._calendar.DayOf(e.Time);
+            _cachedDay = day.DayNumber;
+            _dayStartTicks = _engine._calendar.StartOf(day).UtcTicks;
+            _dayEndTicks = _engine._calendar.StartOf(day.AddDays(1)).UtcTicks;
+            return _cachedDay;
         }
 
         private static int[] NewDayArray(int length)
