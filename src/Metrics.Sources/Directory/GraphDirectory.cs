@@ -61,19 +61,14 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
     private async Task<GraphDirectoryState> RoundAsync(DirectoryOptions o, GraphDirectoryState state, string authorization, CancellationToken cancellationToken)
     {
         var origin = o.BaseUrl!;
-        var link = state.DeltaLink;
+        var link = state.DeltaLink ?? DeltaUrl(origin);
         var pageNumber = 0;
         while (true)
         {
             pageNumber++;
             var what = $"users delta page {pageNumber}";
             var current = link;
-            using var response = await ApiCalls.SendAsync(
-                () => current is null
-                    ? graph.GetUsersDeltaAsync(Select, Expand, authorization, cancellationToken)
-                    : graph.GetLinkAsync(current, authorization, cancellationToken),
-                what,
-                cancellationToken);
+            using var response = await ApiCalls.SendAsync(() => graph.GetUsersAsync(current, authorization, cancellationToken), what, cancellationToken);
             var body = response.Content!;
             var users = body.Value ?? throw new SourcePageException($"{what} failed: no value array");
             if (users.Count > o.MaxItemsPerPage)
@@ -95,6 +90,13 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
             state.DeltaLink = string.IsNullOrEmpty(body.DeltaLink) ? null : CheckLink(body.DeltaLink, origin, what);
             return state;
         }
+    }
+
+    /// <summary>The first round of a delta query: every user, ending with an <c>@odata.deltaLink</c> for later changes.</summary>
+    public static string DeltaUrl(Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return baseUrl.AbsoluteUri.TrimEnd('/') + "/v1.0/users/delta?$select=" + Select + "&$expand=" + Expand;
     }
 
     private static string CheckLink(string link, Uri origin, string what) =>

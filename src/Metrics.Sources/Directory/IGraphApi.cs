@@ -7,17 +7,13 @@ namespace Metrics.Sources.Directory;
 /// <summary>Microsoft Graph users delta query. Base address: <c>https://graph.microsoft.com</c>.</summary>
 public interface IGraphApi
 {
-    /// <summary>The first round of a delta query: every user, then an <c>@odata.deltaLink</c> for the changes after it.</summary>
-    [Get("/v1.0/users/delta")]
-    Task<IApiResponse<GraphPage>> GetUsersDeltaAsync(
-        [AliasAs("$select")] string select,
-        [AliasAs("$expand")] string expand,
-        [Header("Authorization")] string authorization,
-        CancellationToken cancellationToken);
-
-    /// <summary>Follows an <c>@odata.nextLink</c> or <c>@odata.deltaLink</c> verbatim (its opaque state token included).</summary>
+    /// <summary>
+    /// Gets a users delta page by its full URL: the first round's <c>/v1.0/users/delta?$select=…</c>, then each
+    /// <c>@odata.nextLink</c> or <c>@odata.deltaLink</c> verbatim. The first URL is written by hand rather than through
+    /// query parameters because Refit would percent-encode the <c>$</c> of the OData option names.
+    /// </summary>
     [Get("")]
-    Task<IApiResponse<GraphPage>> GetLinkAsync([Url] string link, [Header("Authorization")] string authorization, CancellationToken cancellationToken);
+    Task<IApiResponse<GraphPage>> GetUsersAsync([Url] string url, [Header("Authorization")] string authorization, CancellationToken cancellationToken);
 }
 
 /// <summary>The OAuth 2.0 token endpoint (client-credentials grant).</summary>

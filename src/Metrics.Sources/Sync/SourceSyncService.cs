@@ -25,6 +25,10 @@ public sealed class SourceSyncService(
     /// <summary>The journal state key of a source's checkpoint.</summary>
     public static string CheckpointKey(string source) => "checkpoint:" + source;
 
+    /// <summary>Each source's name, whether it is enabled and how often it wants to be pulled, for a scheduler.</summary>
+    public IReadOnlyList<SourceSchedule> Schedules =>
+        [.. _directories.Select(d => new SourceSchedule(d.Name, d.Enabled, d.Interval)), .. _sources.Select(s => new SourceSchedule(s.Name, s.Enabled, s.Interval))];
+
     /// <summary>Every known source name, enabled or not.</summary>
     public IReadOnlyList<string> SourceNames => [.. _directories.Select(d => d.Name), .. _sources.Select(s => s.Name)];
 

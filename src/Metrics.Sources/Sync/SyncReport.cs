@@ -76,3 +76,6 @@ public sealed class SourceSyncResult(string source)
 
 /// <summary>Progress of a running sync: pages and events so far and the rate.</summary>
 public readonly record struct SyncProgress(string Source, int Pages, long Items, long Events, double EventsPerSecond);
+
+/// <summary>A source's name, whether it is enabled, and its configured pull interval.</summary>
+public readonly record struct SourceSchedule(string Name, bool Enabled, TimeSpan Interval);

@@ -110,6 +110,7 @@ public sealed class GraphDirectoryTests
         var firstDelta = server.RequestsTo("/users/delta")[0];
         Assert.Equal("id,mail,userPrincipalName,department,jobTitle,employeeId,accountEnabled", firstDelta.Query("$select"));
         Assert.Equal("manager($select=id)", firstDelta.Query("$expand"));
+        Assert.StartsWith("?$select=", firstDelta.QueryString, StringComparison.Ordinal);
 
         var day1 = new DateOnly(2026, 3, 10); // 23:30 UTC is already the 10th in Berlin.
         var directory = (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal).ToArray();

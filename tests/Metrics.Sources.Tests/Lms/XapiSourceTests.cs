@@ -39,11 +39,14 @@ public sealed class XapiSourceTests
         });
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
-        var report = await host.Sync.SyncAsync("lms", null, null, null, CancellationToken.None);
+        var progress = new List<SyncProgress>();
+        var report = await host.Sync.SyncAsync("lms", null, null, new SynchronousProgress(progress.Add), CancellationToken.None);
 
         var lms = Assert.Single(report.Sources);
         Assert.True(lms.Succeeded, lms.Error);
         Assert.Equal(2, lms.Pages);
+        Assert.Equal([1, 2], progress.Select(p => p.Pages));
+        Assert.Equal([2L, 3L], progress.Select(p => p.Events));
         Assert.Equal(3, lms.Inserted);
         var requests = server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
@@ -276,5 +279,10 @@ public sealed class XapiSourceTests
         Assert.Equal("2026-01-01T00:00:00.000Z", request.Query("since"));
         Assert.Equal("2026-02-01T00:00:00.000Z", request.Query("until"));
         Assert.Equal("2026-03-01T00:00:00.0000000+00:00", await host.Journal.GetStateAsync("checkpoint:lms"));
+    }
+
+    private sealed class SynchronousProgress(Action<SyncProgress> report) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => report(value);
     }
 }

@@ -135,4 +135,29 @@ public sealed class JiraSourceTests
         Assert.Single(host.Journal.Events);
         Assert.Equal("2026-03-02T09:00:00.0000000+00:00", await host.Journal.GetStateAsync("checkpoint:ticketing"));
     }
+
+    [Fact]
+    public async Task SyncAsync_ServiceUnavailableWithHttpDateRetryAfter_RetriesAndSucceeds()
+    {
+        var calls = 0;
+        SourceHost? host = null;
+        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                ctx.Response.Headers["Retry-After"] = host!.Clock.Now.AddSeconds(1).ToString("R", CultureInfo.InvariantCulture);
+                return VendorServer.WriteJsonAsync(ctx, "{}", 503);
+            }
+
+            return VendorServer.WriteJsonAsync(ctx, Page(null, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")));
+        });
+        host = SourceHost.Create(Settings(server.BaseUri));
+        using var _ = host;
+
+        var report = await host.Sync.SyncAsync("ticketing", null, null, null, CancellationToken.None);
+
+        Assert.True(report.Succeeded, report.Sources[0].Error);
+        Assert.Equal(2, calls);
+        Assert.Single(host.Journal.Events);
+    }
 }
