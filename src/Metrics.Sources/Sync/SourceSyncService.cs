@@ -146,8 +146,10 @@ public sealed class SourceSyncService(
         }
         catch (SourcePageException ex)
         {
+            // The page is reported like a bad item too, so a listing of what was not stored shows it.
             result.FailedPages++;
             result.Error = ex.Message;
+            AddBad(result, new BadItem(source.Name, $"page {result.Pages + 1}", ex.Message));
             Log.SourceFailed(logger, source.Name, result.Pages, ex.Message);
         }
         catch (Exception ex)

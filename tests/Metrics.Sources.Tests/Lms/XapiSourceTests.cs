@@ -246,6 +246,8 @@ public sealed class XapiSourceTests
 
         Assert.False(report.Sources[0].Succeeded);
         Assert.Contains("exceeds the limit", report.Sources[0].Error, StringComparison.Ordinal);
+        var bad = Assert.Single(report.Sources[0].BadItems);
+        Assert.Equal(("lms", "page 1"), (bad.Source, bad.ItemId));
         Assert.Single(server.Requests);
         Assert.Empty(host.Journal.Events);
     }

@@ -131,7 +131,8 @@ public sealed class JiraSourceTests
         var result = report.Sources[0];
         Assert.False(result.Succeeded);
         Assert.Contains("malformed JSON", result.Error, StringComparison.Ordinal);
-        Assert.Equal("AI-9", Assert.Single(result.BadItems).ItemId);
+        Assert.Equal(["AI-9", "page 2"], result.BadItems.Select(b => b.ItemId));
+        Assert.Equal(1, result.FailedPages);
         Assert.Single(host.Journal.Events);
         Assert.Equal("2026-03-02T09:00:00.0000000+00:00", await host.Journal.GetStateAsync("checkpoint:ticketing"));
     }
