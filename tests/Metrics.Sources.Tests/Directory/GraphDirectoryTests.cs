@@ -170,4 +170,38 @@ public sealed class GraphDirectoryTests
         Assert.DoesNotContain("app-secret", directory.Error, StringComparison.Ordinal);
         Assert.True(report.Sources.Single(s => s.Source == "lms").Succeeded);
     }
+
+    [Fact]
+    public async Task SyncAsync_ExpiredDeltaLink_RestartsWithFullRound()
+    {
+        var tenant = new Tenant();
+        VendorServer? server = null;
+        server = await VendorServer.StartAsync((ctx, req) => req.Query("$deltatoken") == "d1"
+            ? VendorServer.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"syncStateNotFound\"}}", 410)
+            : tenant.Handle(ctx, req, server!.BaseUri));
+        await using var _ = server;
+        using var host = SourceHost.Create(Settings(server.BaseUri));
+        await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        var second = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        Assert.True(second.Succeeded, second.Sources[0].Error);
+        var deltas = server.RequestsTo("/users/delta");
+        Assert.Equal("d1", deltas[2].Query("$deltatoken"));
+        Assert.StartsWith("?$select=", deltas[3].QueryString, StringComparison.Ordinal);
+        Assert.Equal(3, (await host.Journal.LoadDirectoryAsync()).Count);
+    }
+
+    [Fact]
+    public void Merge_ManagerDeltaAndRemoval_UpdatesState()
+    {
+        var state = new Metrics.Sources.Directory.GraphDirectoryState();
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u1","mail":"a@x.com","department":"Ops"}""").RootElement);
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u1","manager@delta":[{"@odata.type":"#microsoft.graph.user","id":"m9"}]}""").RootElement);
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u2","mail":"b@x.com"}""").RootElement);
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u2","@removed":{"reason":"deleted"}}""").RootElement);
+
+        var u1 = Assert.Single(state.Users).Value;
+        Assert.Equal(("a@x.com", "Ops", "m9"), (u1.Mail, u1.Department, u1.ManagerId));
+    }
 }
