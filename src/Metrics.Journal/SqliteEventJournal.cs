@@ -27,10 +27,15 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
     /// appended and their sender will not resend them, so "accepted" has to mean on disk. FULL costs one fsync per
     /// commit, and appends commit once per batch, so the price is per batch, not per event.
     /// busy_timeout: another process (the CLI while the service runs) waits up to 5 s for the write lock.
-    /// cache_size: 32 MiB of pages per connection keeps the dedupe and person indexes warm during large appends while a
-    /// few pooled connections stay far below the memory budget.
+    /// cache_size: 32 MiB of pages per connection keeps the dedupe index warm during large appends while a few pooled
+    /// connections stay far below the memory budget.
+    /// journal_size_limit: a large batch can grow the WAL to hundreds of MiB; after a checkpoint it is cut back to 64 MiB
+    /// instead of keeping that size on disk for good.
     /// </summary>
-    private const string ConnectionPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;";
+    private const string ConnectionPragmas =
+        "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768; PRAGMA journal_size_limit = 67108864;";
+
+    private const int BusyTimeoutMilliseconds = 5000;
 
     /// <summary>
     /// The scan follows the primary key (time_ticks, source, id), so rows come in order without a sort and memory does
@@ -50,8 +55,11 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
     /// <summary>Chunks in flight between the reading thread and the consumer: bounds the stream's memory.</summary>
     private const int StreamChunksInFlight = 4;
 
-    /// <summary>Bound on <see cref="_firstEventWritten"/>; past it the cache starts over, which only costs writes.</summary>
-    private const int FirstEventCacheLimit = 1_000_000;
+    /// <summary>
+    /// Bound on <see cref="_firstEventWritten"/> (a few tens of MiB at most); past it the cache starts over, which only
+    /// costs writes. A company has far fewer person values than this.
+    /// </summary>
+    private const int FirstEventCacheLimit = 250_000;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -213,7 +221,12 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
                 {
                     while (reader.Read())
                     {
-                        oldRecords.Add(new DirectoryRecord(person, reader.GetString(0), ParseLevel(reader.GetString(1)), ParseDay(reader.GetString(2)), reader.IsDBNull(3) ? null : ParseDay(reader.GetString(3))));
+                        oldRecords.Add(new DirectoryRecord(
+                            person,
+                            reader.GetString(0),
+                            ParseLevel(reader.GetString(1)),
+                            ParseDay(reader.GetString(2)),
+                            reader.IsDBNull(3) ? null : ParseDay(reader.GetString(3))));
                     }
                 }
 
@@ -587,53 +600,22 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
     {
         try
         {
-            using var connection = Open();
-            var db = connection.Handle!;
-
-            // The raw statement API rather than SqliteDataReader: with tens of millions of rows, the reader's per-row and
-            // per-column overhead costs more than SQLite's own scan.
-            var rc = raw.sqlite3_prepare_v2(db, StreamSql, out sqlite3_stmt statement);
-            SqliteException.ThrowExceptionForRC(rc, db);
-            using (statement)
+            // A connection of its own, opened without SQLite's per-call mutex: only this task uses it, and with tens of
+            // millions of rows the mutex around every column read costs more than the scan. Not pooled: a stream is
+            // long enough that opening a connection for it is noise.
+            var rc = raw.sqlite3_open_v2(FilePath, out var db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
+            using (db)
             {
-                raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$end"), end.UtcTicks);
-                raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$full"), fullHistoryBefore.UtcTicks);
-                raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$fullMask"), StoredEventTypes.FullHistoryMask);
-
-                // One statement is one read transaction: the stream sees one snapshot while appends go on in the WAL.
-                var chunk = new CanonicalEvent[StreamChunkSize];
-                var count = 0;
-                var lastSource = string.Empty;
-                while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                SqliteException.ThrowExceptionForRC(rc, db);
+                raw.sqlite3_busy_timeout(db, BusyTimeoutMilliseconds);
+                rc = raw.sqlite3_prepare_v2(db, StreamSql, out var statement);
+                SqliteException.ThrowExceptionForRC(rc, db);
+                using (statement)
                 {
-                    // A journal holds a handful of sources; sharing the string spares a decode and an allocation per event.
-                    var sourceBytes = raw.sqlite3_column_blob(statement, 0);
-                    var source = Utf8Equals(sourceBytes, lastSource) ? lastSource : lastSource = Encoding.UTF8.GetString(sourceBytes);
-                    chunk[count++] = new CanonicalEvent(
-                        source,
-                        Text(statement, 1),
-                        StoredEventTypes.FromCode(raw.sqlite3_column_int64(statement, 2)),
-                        ToInstant(raw.sqlite3_column_int64(statement, 3), raw.sqlite3_column_int(statement, 4)),
-                        Text(statement, 5),
-                        raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL ? null : Text(statement, 6),
-                        raw.sqlite3_column_int64(statement, 7) != 0,
-                        Text(statement, 8));
-                    if (count == chunk.Length)
-                    {
-                        await writer.WriteAsync(chunk, cancellationToken);
-                        chunk = new CanonicalEvent[StreamChunkSize];
-                        count = 0;
-                    }
-                }
-
-                if (rc != raw.SQLITE_DONE)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, db);
-                }
-
-                if (count > 0)
-                {
-                    await writer.WriteAsync(new ArraySegment<CanonicalEvent>(chunk, 0, count), cancellationToken);
+                    raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$end"), end.UtcTicks);
+                    raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$full"), fullHistoryBefore.UtcTicks);
+                    raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$fullMask"), StoredEventTypes.FullHistoryMask);
+                    await ReadRowsAsync(writer, db, statement, cancellationToken);
                 }
             }
 
@@ -646,25 +628,42 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         }
     }
 
-    private static string Text(sqlite3_stmt statement, int column) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
-
-    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
+    /// <summary>One statement is one read transaction: the stream sees one snapshot while appends go on in the WAL.</summary>
+    private static async Task ReadRowsAsync(
+        ChannelWriter<ArraySegment<CanonicalEvent>> writer, sqlite3 db, sqlite3_stmt statement, CancellationToken cancellationToken)
     {
-        if (utf8.Length != text.Length)
+        var handle = statement.DangerousGetHandle();
+        var chunk = new CanonicalEvent[StreamChunkSize];
+        var count = 0;
+        int rc;
+        while ((rc = NativeColumns.Step(statement)) == raw.SQLITE_ROW)
         {
-            return false;
-        }
-
-        // Byte-for-char equality means equal text only for ASCII; anything else is simply decoded again.
-        for (var i = 0; i < utf8.Length; i++)
-        {
-            if (utf8[i] != text[i] || utf8[i] > 0x7F)
+            chunk[count++] = new CanonicalEvent(
+                NativeColumns.Text(statement, handle, 0),
+                NativeColumns.Text(statement, handle, 1),
+                StoredEventTypes.FromCode(NativeColumns.Int64(statement, handle, 2)),
+                ToInstant(NativeColumns.Int64(statement, handle, 3), (int)NativeColumns.Int64(statement, handle, 4)),
+                NativeColumns.Text(statement, handle, 5),
+                NativeColumns.IsNull(statement, handle, 6) ? null : NativeColumns.Text(statement, handle, 6),
+                NativeColumns.Int64(statement, handle, 7) != 0,
+                NativeColumns.Text(statement, handle, 8));
+            if (count == chunk.Length)
             {
-                return false;
+                await writer.WriteAsync(chunk, cancellationToken);
+                chunk = new CanonicalEvent[StreamChunkSize];
+                count = 0;
             }
         }
 
-        return true;
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        if (count > 0)
+        {
+            await writer.WriteAsync(new ArraySegment<CanonicalEvent>(chunk, 0, count), cancellationToken);
+        }
     }
 
     private static void MarkDirty(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset from)
