@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Metrics.Core.Directory;
+using Metrics.Core.Events;
+using Metrics.Core.Kpis;
+using Metrics.Journal;
+
+namespace Metrics.Bench;
+
+public sealed record BenchResult(long Events, long Points, TimeSpan Elapsed, IReadOnlyList<(string Phase, TimeSpan Elapsed)> Phases);
+
+/// <summary>A synthetic company: people spread over departments and levels, events spread evenly over the days.</summary>
+public static class RecomputeBench
+{
+    private static readonly DateOnly Start = new(2025, 1, 1);
+    private static readonly EventType[] Mix =
+    [
+        EventType.AiUsed, EventType.AiUsed, EventType.AiUsed, EventType.AiUsed, EventType.AiUsed, EventType.AiUsed,
+        EventType.TrainingCompleted, EventType.ProposalSubmitted, EventType.DecisionRecorded, EventType.KnowledgeShared,
+        EventType.PrototypeCreated, EventType.ProjectMember, EventType.ProposalAdopted, EventType.TrainingEnrolled,
+    ];
+
+    public static OrgDirectory Directory(int people) => OrgDirectory.Build(Records(people));
+
+    private static IEnumerable<DirectoryRecord> Records(int people)
+    {
+        for (var p = 0; p < people; p++)
+        {
+            yield return new DirectoryRecord($"p{p}@example.com", $"Department {p % 60}", (Level)(p % 4), Start.AddDays(-30), null);
+        }
+    }
+
+    private static CourseCatalog Catalog() => new([new Course("ai-basics", Levels.All), new Course("ai-strategy", [Level.Executive])]);
+
+    public static IEnumerable<CanonicalEvent> Events(int people, long count, int days)
+    {
+        var rng = new Random(7);
+        var startTicks = new DateTimeOffset(Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).UtcTicks;
+        var step = TimeSpan.FromDays(days).Ticks / count;
+        for (long i = 0; i < count; i++)
+        {
+            var type = Mix[rng.Next(Mix.Length)];
+            var subject = type switch
+            {
+                EventType.AiUsed => null,
+                EventType.TrainingCompleted or EventType.TrainingEnrolled => rng.Next(3) == 0 ? "ai-strategy" : "ai-basics",
+                EventType.ProjectMember => $"project-{rng.Next(5000)}",
+                EventType.ProposalSubmitted or EventType.ProposalAdopted => $"proposal-{rng.Next(200_000)}",
+                _ => $"x-{i}",
+            };
+            yield return new CanonicalEvent("bench", i.ToString(System.Globalization.CultureInfo.InvariantCulture), type,
+                new DateTimeOffset(startTicks + (i * step), TimeSpan.Zero), $"p{rng.Next(people)}@example.com", subject, rng.Next(2) == 0, "{}");
+        }
+    }
+
+    public static BenchResult Engine(int people, long count, int days)
+    {
+        var clock = Stopwatch.StartNew();
+        var engine = new KpiEngine(new KpiOptions { TimeZone = "Europe/Berlin" });
+        var points = 0L;
+        foreach (var _ in engine.Compute(Events(people, count, days), Directory(people), Catalog(), Start, Start.AddDays(days - 1)))
+        {
+            points++;
+        }
+
+        return new BenchResult(count, points, clock.Elapsed, []);
+    }
+
+    public static async Task<BenchResult> JournalAsync(int people, long count, int days)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metrics-bench-{Guid.NewGuid():N}.db");
+        var phases = new List<(string, TimeSpan)>();
+        try
+        {
+            using var journal = new SqliteEventJournal(path);
+            var clock = Stopwatch.StartNew();
+            var batch = new List<CanonicalEvent>(5000);
+            foreach (var e in Events(people, count, days))
+            {
+                batch.Add(e);
+                if (batch.Count == batch.Capacity)
+                {
+                    await journal.AppendAsync(batch);
+                    batch.Clear();
+                }
+            }
+
+            await journal.AppendAsync(batch);
+            phases.Add(("append", clock.Elapsed));
+
+            clock.Restart();
+            var engine = new KpiEngine(new KpiOptions { TimeZone = "Europe/Berlin" });
+            var to = Start.AddDays(days - 1);
+            var (full, end) = engine.StreamBounds(Start, to);
+            var points = 0L;
+            foreach (var _ in engine.Compute(journal.StreamAsync(full, end).ToBlockingEnumerable(), Directory(people), Catalog(), Start, to))
+            {
+                points++;
+            }
+
+            phases.Add(("stream + compute", clock.Elapsed));
+            return new BenchResult(count, points, clock.Elapsed, phases);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+}
