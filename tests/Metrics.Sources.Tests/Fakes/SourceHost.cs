@@ -36,7 +36,7 @@ public sealed class SourceHost : IDisposable
         [$"{section}:Resilience:MaxRetries"] = "3",
     };
 
-    public static SourceHost Create(Dictionary<string, string?> settings, InMemoryEventJournal? journal = null, DateTimeOffset? now = null)
+    public static SourceHost Create(Dictionary<string, string?> settings, InMemoryEventJournal? journal = null, DateTimeOffset? now = null, IEventJournal? realJournal = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -44,7 +44,7 @@ public sealed class SourceHost : IDisposable
         var clock = new FixedNowTimeProvider(now ?? DefaultNow);
         services.AddSingleton<TimeProvider>(clock);
         journal ??= new InMemoryEventJournal();
-        services.AddSingleton<IEventJournal>(journal);
+        services.AddSingleton(realJournal ?? journal);
         services.AddMetricsSources(configuration);
         return new SourceHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), journal, clock);
     }
