@@ -64,6 +64,13 @@ public sealed class SqliteEventJournalDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void EarliestInstantOf_Day_IsMidnightAtUtcPlus14()
+    {
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), SqliteEventJournal.EarliestInstantOf(new DateOnly(2026, 3, 2)));
+        Assert.Equal(DateTimeOffset.MinValue, SqliteEventJournal.EarliestInstantOf(DateOnly.MinValue));
+    }
+
+    [Fact]
     public async Task ReplaceDirectoryAsync_NewPerson_MarksDirtyFromItsFirstDay()
     {
         await Journal.ReplaceDirectoryAsync([new DirectoryRecord("ana", "Sales", Level.Frontline, March1.AddDays(5), null)]);

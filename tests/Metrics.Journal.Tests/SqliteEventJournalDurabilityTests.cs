@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Metrics.Core.Directory;
 using Metrics.Core.Events;
 using Microsoft.Data.Sqlite;
@@ -62,6 +63,26 @@ public sealed class SqliteEventJournalDurabilityTests : IDisposable
         Assert.Equal(2000, await second.CountEventsAsync());
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public async Task AppendAsync_WriterKilledWithSigkill_KeepsEveryAcknowledgedBatchWholeAndCountsNoneTwice(int batchesBeforeKill)
+    {
+        _temp.Journal.Dispose();
+        var acknowledged = await RunWriterAndKillAsync(_temp.Path, batchesBeforeKill);
+
+        using var journal = new SqliteEventJournal(_temp.Path);
+        var stored = await journal.CountEventsAsync();
+        var ids = await journal.StreamAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).Select(e => e.Id).ToListAsync();
+
+        Assert.True(stored >= acknowledged * Program.BatchSize, $"{stored} stored, {acknowledged} batches acknowledged");
+        Assert.Equal(0, stored % Program.BatchSize);
+        Assert.Equal(stored, ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Enumerable.Range(0, (int)stored).Select(i => $"e{i:D9}"), ids);
+        Assert.Equal(stored / Program.BatchSize, (await journal.GetDirtyAsync())?.Generation);
+    }
+
     [Fact]
     public void Constructor_NewFile_UsesWriteAheadLog()
     {
@@ -117,5 +138,50 @@ public sealed class SqliteEventJournalDurabilityTests : IDisposable
         Assert.Equal(1L, command.ExecuteScalar());
         Assert.Equal(1, await reopened.CountEventsAsync());
         SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>Starts this assembly as a writer process, waits for some acknowledged batches and kills it mid-stride.</summary>
+    private static async Task<int> RunWriterAndKillAsync(string path, int batchesBeforeKill)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("kill-writer");
+        start.ArgumentList.Add(path);
+        using var process = Process.Start(start)!;
+        var acknowledged = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (acknowledged < batchesBeforeKill)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line is null)
+                {
+                    Assert.Fail($"writer exited early: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+                }
+
+                if (line.StartsWith("acked ", StringComparison.Ordinal))
+                {
+                    acknowledged++;
+                }
+            }
+        }
+        finally
+        {
+            // SIGKILL on Unix: no finalizers, no dispose, no chance to finish the transaction in flight.
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        // Acknowledgements written before the kill but not yet read still count as accepted.
+        var rest = await process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        acknowledged += rest.Split('\n').Count(l => l.StartsWith("acked ", StringComparison.Ordinal));
+        return acknowledged;
     }
 }

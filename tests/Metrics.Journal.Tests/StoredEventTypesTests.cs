@@ -40,11 +40,4 @@ public sealed class StoredEventTypesTests
         Assert.Throws<InvalidDataException>(() => StoredEventTypes.FromCode(99));
         Assert.Throws<InvalidDataException>(() => StoredEventTypes.FromCode(0));
     }
-
-    [Fact]
-    public void EarliestInstantOf_Day_IsMidnightAtUtcPlus14()
-    {
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), SqliteEventJournal.EarliestInstantOf(new DateOnly(2026, 3, 2)));
-        Assert.Equal(DateTimeOffset.MinValue, SqliteEventJournal.EarliestInstantOf(DateOnly.MinValue));
-    }
 }
