@@ -1,0 +1,3 @@
+using Metrics.Simulator.Hosting;
+
+return await SimulatorCli.RunAsync(args, Console.Out, Console.Error);
