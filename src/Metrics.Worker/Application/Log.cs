@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "KPI store not ready yet; retrying next cycle")]
     public static partial void StoreNotReady(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Source {Source} failed this cycle: {Error}; the other sources and the KPI cycle go on")]
+    public static partial void SourceFailed(ILogger logger, string source, string error);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Source {Source} sync crashed; retried at its next interval")]
+    public static partial void SourceCrashed(ILogger logger, string source, Exception exception);
 }

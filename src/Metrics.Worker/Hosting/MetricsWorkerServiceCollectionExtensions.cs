@@ -21,6 +21,7 @@ public static class MetricsWorkerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddEventJournal(configuration);
         services.AddInfluxKpiStore(configuration);
+        services.AddMetricsSources(configuration);
         services.AddSingleton<KpiRecomputer>();
         services.AddSingleton<CanonicalImporter>();
         return services;
