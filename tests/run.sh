@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=()
 command -v influxd >/dev/null 2>&1 || packages+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || packages+=(victoria-metrics)
+command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "tests/run.sh: missing ${packages[*]}; run as root or: sudo apt-get install -y ${packages[*]}" >&2

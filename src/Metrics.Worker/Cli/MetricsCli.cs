@@ -32,6 +32,7 @@ public static class MetricsCli
         root.Subcommands.Add(KpisCommand(output, error));
         root.Subcommands.Add(SyncCommand(output, error));
         root.Subcommands.Add(BackfillCommand(output, error));
+        root.Subcommands.Add(HealthCommand(output, error));
         return root;
     }
 
@@ -196,6 +197,29 @@ public static class MetricsCli
             var calendar = host.Services.GetRequiredService<KpiRecomputer>().Calendar;
             return await SyncAndRecomputeAsync(host, parse.GetValue(source), calendar.StartOf(first), calendar.StartOf(last.AddDays(1)), output, error, ct);
         }));
+        return command;
+    }
+
+    /// <summary>A container health probe that needs no curl in the runtime image: exit 0 when the URL answers 2xx.</summary>
+    private static Command HealthCommand(TextWriter output, TextWriter error)
+    {
+        var url = new Argument<string>("url") { Description = "The health endpoint, e.g. http://127.0.0.1:8080/healthz.", DefaultValueFactory = _ => "http://127.0.0.1:8080/healthz" };
+        var command = new Command("health", "Probe a health endpoint (for container health checks).") { url };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.GetAsync(new Uri(parse.GetValue(url)!), ct);
+                await output.WriteLineAsync($"{(int)response.StatusCode} {response.ReasonPhrase}");
+                return response.IsSuccessStatusCode ? Ok : Failed;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
+            {
+                await error.WriteLineAsync($"unhealthy: {ex.Message}");
+                return Failed;
+            }
+        });
         return command;
     }
 
