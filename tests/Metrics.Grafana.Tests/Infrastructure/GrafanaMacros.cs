@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Metrics.Grafana.Tests.Infrastructure;
+
+/// <summary>
+/// What Grafana does to an InfluxQL query before sending it: its time macros become the range and interval of the
+/// request, template variables their current values. Whatever starts with <c>$</c> and is not known here stays, so a
+/// test can tell an unknown variable.
+/// </summary>
+public static partial class GrafanaMacros
+{
+    public static string Apply(string query, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, string>? variables = null)
+    {
+        var fromMs = from.ToUnixTimeMilliseconds();
+        var toMs = to.ToUnixTimeMilliseconds();
+        // As Grafana's InfluxQL backend: time >= <from>ms and time <= <to>ms.
+        var timeFilter = string.Create(CultureInfo.InvariantCulture, $"time >= {fromMs}ms and time <= {toMs}ms");
+        var interval = Interval(from, to);
+        var result = query
+            .Replace("$__timeFilter", timeFilter, StringComparison.Ordinal)
+            .Replace("$timeFilter", timeFilter, StringComparison.Ordinal)
+            .Replace("$__interval_ms", ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$__interval", Format(interval), StringComparison.Ordinal)
+            .Replace("$interval", Format(interval), StringComparison.Ordinal);
+        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
+        {
+            // Single-value variables inside single-quoted InfluxQL strings: escape what would end the string.
+            var escaped = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+            result = result
+                .Replace("${" + name + "}", escaped, StringComparison.Ordinal)
+                .Replace("[[" + name + "]]", escaped, StringComparison.Ordinal);
+            result = Regex.Replace(result, @"\$" + Regex.Escape(name) + @"\b", escaped.Replace("$", "$$", StringComparison.Ordinal));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every <c>$name</c>, <c>${name}</c> or <c>[[name]]</c> in a query, macros included.</summary>
+    public static IReadOnlyList<string> References(string query) =>
+        VariablePattern().Matches(query).Select(m => m.Groups["a"].Success ? m.Groups["a"].Value : m.Groups["b"].Success ? m.Groups["b"].Value : m.Groups["c"].Value).ToList();
+
+    public static bool IsMacro(string name) =>
+        name is "timeFilter" or "__timeFilter" or "__interval" or "interval" or "__interval_ms" or "__from" or "__to" or "__range";
+
+    /// <summary>Roughly Grafana's: the range over about 1000 points, at least one second.</summary>
+    private static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to) =>
+        TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((to - from).TotalSeconds / 1000)));
+
+    private static string Format(TimeSpan interval) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(long)interval.TotalSeconds}s");
+
+    [GeneratedRegex(@"\$\{(?<a>\w+)(?::\w+)?\}|\$(?<b>\w+)|\[\[(?<c>\w+)\]\]")]
+    private static partial Regex VariablePattern();
+}
