@@ -5,10 +5,13 @@ namespace Metrics.Worker.Hosting;
 /// <summary>Builds the hosts: the web host for <c>run</c>, a plain host for the one-shot commands.</summary>
 public static class WorkerHost
 {
-    public static WebApplication BuildWebApp(string[] configArgs)
+    /// <param name="configArgs">Command-line configuration (<c>--Section:Key value</c>).</param>
+    /// <param name="overrides">Settings that win over every other source except the command line (used by <c>demo</c>).</param>
+    public static WebApplication BuildWebApp(string[] configArgs, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configArgs });
         AddSharedDefaults(builder.Configuration);
+        AddOverrides(builder.Configuration, overrides, configArgs);
         builder.Services.AddMetricsWorker(builder.Configuration);
         builder.Services.AddSingleton<KpiWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiWorker>());
@@ -19,10 +22,11 @@ public static class WorkerHost
     }
 
     /// <summary>A started host for a one-shot command: options are validated on start; logs go to stderr so stdout stays machine-readable.</summary>
-    public static async Task<IHost> StartCliHostAsync(string[] configArgs, CancellationToken cancellationToken)
+    public static async Task<IHost> StartCliHostAsync(string[] configArgs, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs });
         AddSharedDefaults(builder.Configuration);
+        AddOverrides(builder.Configuration, overrides, configArgs);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // A provider-specific rule outranks the appsettings "Logging" rules: one-shot commands only show problems.
@@ -41,6 +45,16 @@ public static class WorkerHost
         }
 
         return host;
+    }
+
+    private static void AddOverrides(ConfigurationManager configuration, IReadOnlyDictionary<string, string?>? overrides, string[] configArgs)
+    {
+        if (overrides is { Count: > 0 })
+        {
+            configuration.AddInMemoryCollection(overrides);
+            // The command line keeps the last word, as everywhere else in .NET configuration.
+            configuration.AddCommandLine(configArgs);
+        }
     }
 
     private static void AddSharedDefaults(ConfigurationManager configuration)
