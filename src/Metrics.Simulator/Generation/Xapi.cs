@@ -233,9 +233,12 @@ public static class XapiGenerator
 
         // Voided completions: the LRS lists the voiding statement, never the voided one.
         var admin = new JsonObject { ["objectType"] = "Agent", ["name"] = "LMS Admin", ["mbox"] = "mailto:lms-admin@" + options.Domain };
-        foreach (var target in completions.ToList())
+        var always = completions.Count / 2;
+        for (var i = 0; i < completions.Count; i++)
         {
-            if (!rng.Chance(0.02))
+            // At least one void, so even a small company shows the retraction path.
+            var target = completions[i];
+            if (!rng.Chance(0.02) && i != always)
             {
                 continue;
             }

@@ -182,7 +182,7 @@ public static class MicrosoftGraph
             w.WriteString("error", error);
             w.WriteString("error_description", description);
             w.WriteStartArray("error_codes");
-            w.WriteNumberValue(int.Parse(description.AsSpan(5, description.IndexOf(':', StringComparison.Ordinal) - 5), CultureInfo.InvariantCulture));
+            w.WriteNumberValue(int.Parse(description.AsSpan(6, description.IndexOf(':', StringComparison.Ordinal) - 6), CultureInfo.InvariantCulture));
             w.WriteEndArray();
             w.WriteEndObject();
         });
