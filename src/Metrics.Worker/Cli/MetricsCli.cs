@@ -33,6 +33,7 @@ public static class MetricsCli
         root.Subcommands.Add(SyncCommand(output, error));
         root.Subcommands.Add(BackfillCommand(output, error));
         root.Subcommands.Add(HealthCommand(output, error));
+        root.Subcommands.Add(DemoCommand.Build(output, error));
         return root;
     }
 
