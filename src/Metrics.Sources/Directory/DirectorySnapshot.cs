@@ -11,14 +11,17 @@ public sealed record DirectoryDiff(IReadOnlyList<DirectoryRecord> Records, int C
 /// <summary>
 /// Turns a snapshot into effective-dated records: an unchanged person is left alone; a changed one has the open record
 /// closed at the sync date and a new one opened from it; a new person is opened at the sync date; a missing one is
-/// closed at it. Closed history is never rewritten.
+/// closed at it. Closed history is never rewritten. The very first snapshot (an empty directory) is opened from
+/// <c>firstSnapshotFrom</c> instead: a provider only knows today's org, and without back-dating every event pulled
+/// from before the first sync would stay unresolved.
 /// </summary>
 public static class DirectorySnapshot
 {
-    public static DirectoryDiff Diff(IReadOnlyList<DirectoryRecord> existing, IReadOnlyList<SnapshotPerson> snapshot, DateOnly syncDate, bool closeMissing)
+    public static DirectoryDiff Diff(IReadOnlyList<DirectoryRecord> existing, IReadOnlyList<SnapshotPerson> snapshot, DateOnly syncDate, bool closeMissing, DateOnly? firstSnapshotFrom = null)
     {
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(snapshot);
+        var openFrom = existing.Count == 0 && firstSnapshotFrom is { } first && first < syncDate ? first : syncDate;
         var byPerson = existing.GroupBy(r => r.Person, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.From).ToList(), StringComparer.Ordinal);
         var output = new List<DirectoryRecord>();
@@ -52,7 +55,7 @@ public static class DirectorySnapshot
                 }
             }
 
-            kept.Add(new DirectoryRecord(person.Person, person.Department, person.Level, syncDate, null));
+            kept.Add(new DirectoryRecord(person.Person, person.Department, person.Level, openFrom, null));
             output.AddRange(kept);
             changed++;
         }

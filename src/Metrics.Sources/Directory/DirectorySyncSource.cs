@@ -51,7 +51,7 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
                 throw new SourcePageException("the provider returned nobody; refusing to close every open directory record");
             }
 
-            var diff = DirectorySnapshot.Diff(existing, snapshot, syncDate, o.CloseMissing);
+            var diff = DirectorySnapshot.Diff(existing, snapshot, syncDate, o.CloseMissing, syncDate.AddDays(-(int)Math.Ceiling(o.InitialLookback.TotalDays)));
             if (diff.Records.Count > 0)
             {
                 await journal.ReplaceDirectoryAsync(diff.Records, cancellationToken);

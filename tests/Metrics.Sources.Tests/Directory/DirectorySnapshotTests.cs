@@ -10,6 +10,24 @@ public sealed class DirectorySnapshotTests
     private static SnapshotPerson P(string person, string department, Level level) => new(person, department, level, []);
 
     [Fact]
+    public void Diff_FirstSnapshotOfAnEmptyDirectory_OpensFromTheBackDatedDay()
+    {
+        var diff = DirectorySnapshot.Diff([], [P("ana@x.com", "Ops", Level.Frontline)], Today, closeMissing: true, firstSnapshotFrom: Today.AddDays(-365));
+
+        Assert.Equal(new DirectoryRecord("ana@x.com", "Ops", Level.Frontline, Today.AddDays(-365), null), Assert.Single(diff.Records));
+    }
+
+    [Fact]
+    public void Diff_NewPersonInALaterSnapshot_OpensAtTheSyncDateDespiteTheBackDating()
+    {
+        var existing = new[] { new DirectoryRecord("ana@x.com", "Ops", Level.Frontline, new DateOnly(2025, 1, 1), null) };
+
+        var diff = DirectorySnapshot.Diff(existing, [P("ana@x.com", "Ops", Level.Frontline), P("bo@x.com", "Ops", Level.Manager)], Today, closeMissing: true, firstSnapshotFrom: Today.AddDays(-365));
+
+        Assert.Equal(Today, Assert.Single(diff.Records).From);
+    }
+
+    [Fact]
     public void Diff_Unchanged_WritesNothing()
     {
         var existing = new[] { new DirectoryRecord("ana@x.com", "Ops", Level.Frontline, new DateOnly(2025, 1, 1), null) };
