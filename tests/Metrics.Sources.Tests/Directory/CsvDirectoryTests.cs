@@ -44,12 +44,13 @@ public sealed class CsvDirectoryTests : IDisposable
 
         var report = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
 
-        var today = DateOnly.FromDateTime(SourceHost.DefaultNow.UtcDateTime);
+        // The first snapshot of an empty directory is back-dated over the default 30-day initial lookback.
+        var opened = DateOnly.FromDateTime(SourceHost.DefaultNow.UtcDateTime).AddDays(-30);
         Assert.Equal(
             [
-                new DirectoryRecord("ana@example.com", "Ops", Level.Frontline, today, null),
-                new DirectoryRecord("ceo@example.com", "Board", Level.Executive, today, null),
-                new DirectoryRecord("lead@example.com", "Ops", Level.Manager, today, null),
+                new DirectoryRecord("ana@example.com", "Ops", Level.Frontline, opened, null),
+                new DirectoryRecord("ceo@example.com", "Board", Level.Executive, opened, null),
+                new DirectoryRecord("lead@example.com", "Ops", Level.Manager, opened, null),
             ],
             (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal));
         var bad = report.Sources[0].BadItems.Select(b => b.ItemId).ToArray();

@@ -113,12 +113,13 @@ public sealed class GraphDirectoryTests
         Assert.StartsWith("?$select=", firstDelta.QueryString, StringComparison.Ordinal);
 
         var day1 = new DateOnly(2026, 3, 10); // 23:30 UTC is already the 10th in Berlin.
+        var opened = day1.AddDays(-30); // the first snapshot is back-dated over the default 30-day initial lookback
         var directory = (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal).ToArray();
         Assert.Equal(
             [
-                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, day1, null),
-                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, day1, null),
-                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, day1, null),
+                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, opened, null),
+                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, opened, null),
+                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, opened, null),
             ],
             directory);
         Assert.Equal("ana@example.com", host.Journal.Identities["ana@example.onmicrosoft.com"]);
@@ -135,10 +136,10 @@ public sealed class GraphDirectoryTests
         var after = (await host.Journal.LoadDirectoryAsync()).OrderBy(r => r.Person, StringComparer.Ordinal).ThenBy(r => r.From).ToArray();
         Assert.Equal(
             [
-                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, day1, null),
-                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, day1, day3),
+                new DirectoryRecord("ana@example.com", "Ops", Level.Manager, opened, null),
+                new DirectoryRecord("bo@example.com", "Ops", Level.Frontline, opened, day3),
                 new DirectoryRecord("bo@example.com", "Sales", Level.Frontline, day3, null),
-                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, day1, day3),
+                new DirectoryRecord("cy@example.com", "Ops", Level.Specialist, opened, day3),
             ],
             after);
     }
