@@ -19,10 +19,13 @@ public sealed partial class InfluxKpiStore
         ArgumentNullException.ThrowIfNull(points);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
 
+        using var activity = InfluxTelemetry.ActivitySource.StartActivity("influx.replace_range");
+        activity?.SetTag("from", from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        activity?.SetTag("to", to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var server = await DetectServerAsync(cancellationToken);
         var start = KpiSchema.DayStart(from, _zone);
         var end = KpiSchema.DayStart(to.AddDays(1), _zone);
-        await DeleteRangeAsync(server, start, end, cancellationToken);
+        await MeasuredAsync(server, 0, () => DeleteRangeAsync(server, start, end, cancellationToken));
 
         var dayStarts = new Dictionary<DateOnly, DateTimeOffset>();
         var batch = new List<PointData>(Math.Min(_options.BatchSize, 4096));
@@ -46,6 +49,7 @@ public sealed partial class InfluxKpiStore
         }
 
         Log.RangeReplaced(_logger, from, to, _url, written);
+        activity?.SetTag("points", written);
         return written;
     }
 
@@ -140,7 +144,30 @@ public sealed partial class InfluxKpiStore
     }
 
     private Task WriteBatchAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken) =>
-        server.Api == InfluxApi.V1 ? WriteV1Async(batch, cancellationToken) : WriteV2Async(batch, cancellationToken);
+        MeasuredAsync(server, batch.Count, () => server.Api == InfluxApi.V1 ? WriteV1Async(batch, cancellationToken) : WriteV2Async(batch, cancellationToken));
+
+    /// <summary>Times one request into the write metrics; a cancellation by the caller is neither a success nor a failure.</summary>
+    private async Task MeasuredAsync(InfluxServer server, int points, Func<Task> request)
+    {
+        if (_telemetry is null)
+        {
+            await request();
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await request();
+        }
+        catch (KpiStoreException)
+        {
+            _telemetry.WriteFinished(server.Api, points, succeeded: false, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+
+        _telemetry.WriteFinished(server.Api, points, succeeded: true, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
 
     private Task WriteV1Async(List<PointData> batch, CancellationToken cancellationToken)
     {

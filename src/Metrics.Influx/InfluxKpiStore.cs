@@ -26,6 +26,7 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
     private readonly TimeZoneInfo _zone;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
+    private readonly InfluxTelemetry? _telemetry;
     private readonly Uri _base;
     private readonly string _url;
     private readonly SemaphoreSlim _detectLock = new(1, 1);
@@ -39,7 +40,8 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
     /// <param name="kpiOptions">Gives the org time zone that dates are mapped through.</param>
     /// <param name="httpClient">Used for <c>/ping</c>, <c>/write</c> and <c>/query</c>; not disposed by the store.</param>
     /// <param name="logger">Never receives a secret.</param>
-    public InfluxKpiStore(IOptions<InfluxOptions> options, IOptions<KpiOptions> kpiOptions, HttpClient httpClient, ILogger<InfluxKpiStore> logger)
+    /// <param name="telemetry">Write metrics; tools and tests may leave it out.</param>
+    public InfluxKpiStore(IOptions<InfluxOptions> options, IOptions<KpiOptions> kpiOptions, HttpClient httpClient, ILogger<InfluxKpiStore> logger, InfluxTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kpiOptions);
@@ -57,6 +59,7 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
         _zone = kpiOptions.Value.ResolveTimeZone();
         _http = httpClient;
         _logger = logger;
+        _telemetry = telemetry;
         _url = _options.Url.TrimEnd('/');
         // A trailing slash keeps a path prefix (a reverse proxy's /influx/) when relative paths are resolved against it.
         _base = new Uri(_url + "/", UriKind.Absolute);

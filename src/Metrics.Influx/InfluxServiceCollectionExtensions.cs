@@ -38,11 +38,14 @@ public static class InfluxServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
+        services.AddMetrics();
+        services.TryAddSingleton<InfluxTelemetry>();
         services.TryAddSingleton(sp => new InfluxKpiStore(
             sp.GetRequiredService<IOptions<InfluxOptions>>(),
             sp.GetRequiredService<IOptions<KpiOptions>>(),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(InfluxKpiStore.HttpClientName),
-            sp.GetRequiredService<ILogger<InfluxKpiStore>>()));
+            sp.GetRequiredService<ILogger<InfluxKpiStore>>(),
+            sp.GetRequiredService<InfluxTelemetry>()));
         services.TryAddSingleton<IKpiStore>(sp => sp.GetRequiredService<InfluxKpiStore>());
         return services;
     }

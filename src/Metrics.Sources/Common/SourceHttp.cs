@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Metrics.Sources.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
@@ -46,6 +47,7 @@ public static class SourceHttp
         {
             var r = sp.GetRequiredService<IOptions<TOptions>>().Value.Resilience;
             Apply(resilience, r);
+            SourceResilienceTelemetry.Attach(resilience, sp.GetRequiredService<SourceTelemetry>(), SourceTelemetry.SourceOfClient(clientName));
         });
 
         // Inside the resilience handler, per attempt: an oversized body is refused without a retry.
@@ -54,6 +56,8 @@ public static class SourceHttp
             var options = sp.GetRequiredService<IOptions<TOptions>>();
             return new ResponseSizeLimitHandler(() => options.Value.MaxResponseBytes);
         });
+        builder.AddHttpMessageHandler(sp => new RequestTimingHandler(
+            sp.GetRequiredService<SourceTelemetry>(), sp.GetRequiredService<TimeProvider>(), SourceTelemetry.SourceOfClient(clientName)));
         return builder;
     }
 

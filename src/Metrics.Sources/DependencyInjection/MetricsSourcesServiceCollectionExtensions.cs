@@ -3,6 +3,7 @@ using Metrics.Sources.Directory;
 using Metrics.Sources.Lms;
 using Metrics.Sources.LowCode;
 using Metrics.Sources.Sync;
+using Metrics.Sources.Telemetry;
 using Metrics.Sources.Ticketing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,8 @@ public static class MetricsSourcesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SourceTelemetry>();
 
         AddSourceOptions<LmsOptions, LmsOptionsValidator>(services, configuration, LmsOptions.SectionName);
         services.AddSourceClient<IXapiApi, LmsOptions>("source-lms", o => o.BaseUrl, (client, o) =>

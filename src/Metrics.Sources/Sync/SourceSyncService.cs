@@ -3,6 +3,7 @@ using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
+using Metrics.Sources.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Metrics.Sources.Sync;
@@ -17,13 +18,17 @@ public sealed class SourceSyncService(
     IEnumerable<IDirectorySource> directories,
     IEventJournal journal,
     TimeProvider clock,
-    ILogger<SourceSyncService> logger)
+    ILogger<SourceSyncService> logger,
+    SourceTelemetry? telemetry = null)
 {
     private readonly IReadOnlyList<IEventSource> _sources = sources.ToArray();
     private readonly IReadOnlyList<IDirectorySource> _directories = directories.ToArray();
 
     /// <summary>The journal state key of a source's checkpoint.</summary>
     public static string CheckpointKey(string source) => "checkpoint:" + source;
+
+    /// <summary>The journal state key of the newest event time stored from a source (for the checkpoint-lag metric).</summary>
+    public static string NewestEventKey(string source) => "newest-event:" + source;
 
     /// <summary>Each source's name, whether it is enabled and how often it wants to be pulled, for a scheduler.</summary>
     public IReadOnlyList<SourceSchedule> Schedules =>
@@ -92,10 +97,13 @@ public sealed class SourceSyncService(
         var result = new SourceSyncResult(source.Name);
         var watch = Stopwatch.StartNew();
         var key = CheckpointKey(source.Name);
+        using var activity = SourceTelemetry.ActivitySource.StartActivity("source.sync " + source.Name);
+        activity?.SetTag("source", source.Name);
         try
         {
             var checkpoint = await journal.GetStateAsync(key, cancellationToken);
             result.Checkpoint = checkpoint;
+            var newest = await LoadNewestAsync(source.Name, cancellationToken);
             await foreach (var page in source.PullAsync(checkpoint, window, cancellationToken))
             {
                 var now = clock.GetUtcNow();
@@ -117,14 +125,19 @@ public sealed class SourceSyncService(
                     AddBad(result, bad);
                 }
 
+                var unresolved = 0;
                 if (accepted.Count > 0)
                 {
                     var stored = await journal.AppendAsync(accepted, cancellationToken);
                     result.Inserted += stored.Inserted;
                     result.Replaced += stored.Replaced;
                     result.Unchanged += stored.Unchanged;
-                    result.Unresolved += accepted.Count(e => !known.Contains(e.Person));
+                    unresolved = accepted.Count(e => !known.Contains(e.Person));
+                    result.Unresolved += unresolved;
+                    newest = await StoreNewestAsync(source.Name, newest, accepted.Max(e => e.Time), cancellationToken);
                 }
+
+                telemetry?.PageStored(source.Name, accepted.Count, page.Events.Count - accepted.Count + page.BadItems.Count, unresolved);
 
                 // Only after the page's events are durable: a crash before this line re-reads the page, never skips it.
                 if (page.Checkpoint is not null && !window.IsBackfill && page.Checkpoint != result.Checkpoint)
@@ -150,6 +163,7 @@ public sealed class SourceSyncService(
             result.FailedPages++;
             result.Error = ex.Message;
             AddBad(result, new BadItem(source.Name, $"page {result.Pages + 1}", ex.Message));
+            telemetry?.Rejected(source.Name, 1);
             Log.SourceFailed(logger, source.Name, result.Pages, ex.Message);
         }
         catch (Exception ex)
@@ -160,6 +174,7 @@ public sealed class SourceSyncService(
         }
 
         result.Duration = watch.Elapsed;
+        Finish(activity, result);
         Log.SourceSynced(logger, source.Name, result.Pages, result.Items, result.Inserted, result.Replaced, result.BadItemCount, result.Unresolved, watch.Elapsed.TotalSeconds);
         return result;
     }
@@ -168,6 +183,8 @@ public sealed class SourceSyncService(
     {
         var result = new SourceSyncResult(directory.Name);
         var watch = Stopwatch.StartNew();
+        using var activity = SourceTelemetry.ActivitySource.StartActivity("source.sync " + directory.Name);
+        activity?.SetTag("source", directory.Name);
         try
         {
             var outcome = await directory.SyncAsync(journal, cancellationToken);
@@ -178,6 +195,8 @@ public sealed class SourceSyncService(
             {
                 AddBad(result, bad);
             }
+
+            telemetry?.PageStored(directory.Name, 0, outcome.BadItems.Count, 0);
 
             Log.DirectorySynced(logger, directory.Name, outcome.People, outcome.Changed, outcome.Closed, outcome.Identities);
         }
@@ -198,7 +217,45 @@ public sealed class SourceSyncService(
         }
 
         result.Duration = watch.Elapsed;
+        Finish(activity, result);
         return result;
+    }
+
+    private void Finish(Activity? activity, SourceSyncResult result)
+    {
+        telemetry?.SyncFinished(result.Source, result.Succeeded, result.Duration);
+        if (activity is not null)
+        {
+            activity.SetTag("pages", result.Pages);
+            activity.SetTag("events", result.EventsStored);
+            // The error text stays out of the trace: it may quote a server message; the logs carry it.
+            activity.SetStatus(result.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+        }
+    }
+
+    /// <summary>The newest stored event time of a source as last persisted; it feeds the checkpoint-lag gauge after a restart.</summary>
+    private async Task<DateTimeOffset?> LoadNewestAsync(string source, CancellationToken cancellationToken)
+    {
+        var text = await journal.GetStateAsync(NewestEventKey(source), cancellationToken);
+        if (text is null || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var newest))
+        {
+            return null;
+        }
+
+        telemetry?.NewestEvent(source, newest);
+        return newest;
+    }
+
+    private async Task<DateTimeOffset?> StoreNewestAsync(string source, DateTimeOffset? known, DateTimeOffset candidate, CancellationToken cancellationToken)
+    {
+        if (known is { } k && k >= candidate)
+        {
+            return known;
+        }
+
+        await journal.SetStateAsync(NewestEventKey(source), candidate.ToString("O", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        telemetry?.NewestEvent(source, candidate);
+        return candidate;
     }
 
     private void AddBad(SourceSyncResult result, BadItem bad)

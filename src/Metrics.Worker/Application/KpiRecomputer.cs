@@ -37,6 +37,9 @@ public sealed class KpiRecomputer(
             throw new ArgumentException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}", nameof(to));
         }
 
+        using var activity = Telemetry.WorkerTelemetry.ActivitySource.StartActivity("kpi.recompute");
+        activity?.SetTag("from", from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        activity?.SetTag("to", to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var stopwatch = Stopwatch.StartNew();
         var directory = OrgDirectory.Build(await journal.LoadDirectoryAsync(cancellationToken), await journal.LoadIdentitiesAsync(cancellationToken));
         var catalog = new CourseCatalog(await journal.LoadCoursesAsync(cancellationToken));

@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Source {Source} sync crashed; retried at its next interval")]
     public static partial void SourceCrashed(ILogger logger, string source, Exception exception);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Journal gauges not refreshed this cycle ({ErrorType}); metrics.journal.events and metrics.kpi.dirty_days may be stale")]
+    public static partial void GaugesNotRefreshed(ILogger logger, string errorType);
 }

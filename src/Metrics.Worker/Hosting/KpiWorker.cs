@@ -1,6 +1,8 @@
 using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
+using System.Diagnostics;
 using Metrics.Worker.Application;
+using Metrics.Worker.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Worker.Hosting;
@@ -16,7 +18,9 @@ public sealed class KpiWorker(
     IServiceScopeFactory scopes,
     IOptions<WorkerOptions> options,
     TimeProvider timeProvider,
-    ILogger<KpiWorker> logger) : BackgroundService
+    ILogger<KpiWorker> logger,
+    WorkerTelemetry telemetry,
+    IEventJournal journal) : BackgroundService
 {
     private readonly Dictionary<string, DateTimeOffset> _nextSync = new(StringComparer.Ordinal);
 
@@ -30,6 +34,9 @@ public sealed class KpiWorker(
         var storeReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = timeProvider.GetTimestamp();
+            var activity = WorkerTelemetry.ActivitySource.StartActivity("kpi.cycle");
+            var succeeded = false;
             try
             {
                 await SyncDueSourcesAsync(stoppingToken);
@@ -41,9 +48,11 @@ public sealed class KpiWorker(
 
                 await recomputer.RecomputeDirtyAsync(cancellationToken: stoppingToken);
                 LastSuccessfulCycle = timeProvider.GetUtcNow();
+                succeeded = true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                activity?.Dispose();
                 break;
             }
             catch (Exception ex)
@@ -58,6 +67,11 @@ public sealed class KpiWorker(
                 }
             }
 
+            telemetry.CycleFinished(succeeded, timeProvider.GetElapsedTime(started));
+            activity?.SetStatus(succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            activity?.Dispose();
+            await RefreshGaugesAsync(stoppingToken);
+
             try
             {
                 await Task.Delay(interval, timeProvider, stoppingToken);
@@ -66,6 +80,23 @@ public sealed class KpiWorker(
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>The journal gauges follow each cycle; a journal that cannot be read only leaves them stale (readiness reports it).</summary>
+    private async Task RefreshGaugesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await telemetry.RefreshJournalAsync(journal, recomputer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.GaugesNotRefreshed(logger, ex.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends right after.
         }
     }
 

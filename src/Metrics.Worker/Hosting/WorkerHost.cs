@@ -1,3 +1,4 @@
+using Metrics.Worker.Telemetry;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Metrics.Worker.Hosting;
@@ -15,9 +16,9 @@ public static class WorkerHost
         builder.Services.AddMetricsWorker(builder.Configuration);
         builder.Services.AddSingleton<KpiWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiWorker>());
-        builder.Services.AddHealthChecks();
+        builder.AddMetricsOperations();
         var app = builder.Build();
-        app.MapHealthChecks("/healthz");
+        app.MapMetricsOperations();
         return app;
     }
 
@@ -31,6 +32,7 @@ public static class WorkerHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // A provider-specific rule outranks the appsettings "Logging" rules: one-shot commands only show problems.
         builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Logging.AddMetricsLogFormat(builder.Configuration);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddMetricsWorker(builder.Configuration);
         var host = builder.Build();
