@@ -17,6 +17,14 @@ public sealed class KpiOptions
     [Range(2, 100_000)]
     public int MinimumGroupSize { get; set; } = 5;
 
+    /// <summary>
+    /// The required-course catalog from configuration: course id to the levels it is required for, separated by
+    /// <c>;</c> (<c>"ai-basics": "executive;frontline"</c>). A catalog imported with <c>import --courses</c> adds to it
+    /// and wins for the same course id.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public Dictionary<string, string> RequiredCourses { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Resolves <see cref="TimeZone"/>; throws with the setting's name when it is not a known zone.</summary>
     public TimeZoneInfo ResolveTimeZone()
     {

@@ -49,6 +49,8 @@ public static class ConnectorSettings
 
         Add("Sources:Directory:Enabled", "true");
         Add("Sources:Directory:Provider", "Graph");
+        // The first Graph snapshot is back-dated over this, so the history pulled from the other sources resolves.
+        Add("Sources:Directory:InitialLookback", lookback);
         Add("Sources:Directory:BaseUrl", b + "/graph");
         Add("Sources:Directory:TokenEndpoint", b + "/login/" + c.GraphTenant + "/oauth2/v2.0/token");
         Add("Sources:Directory:ClientId", c.GraphClientId);
@@ -68,6 +70,11 @@ public static class ConnectorSettings
 
         Add("Kpi:TimeZone", options.TimeZone);
         Add("Kpi:MinimumGroupSize", options.MinimumGroupSize.ToString(CultureInfo.InvariantCulture));
+        // No connector serves a course catalog: the worker takes the required courses from configuration.
+        foreach (var course in Catalog.Courses)
+        {
+            Add("Kpi:RequiredCourses:" + course.Id, string.Join(';', course.Levels.Select(l => l.ToString().ToLowerInvariant())));
+        }
         return s;
     }
 

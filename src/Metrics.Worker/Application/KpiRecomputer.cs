@@ -42,7 +42,7 @@ public sealed class KpiRecomputer(
         activity?.SetTag("to", to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var stopwatch = Stopwatch.StartNew();
         var directory = OrgDirectory.Build(await journal.LoadDirectoryAsync(cancellationToken), await journal.LoadIdentitiesAsync(cancellationToken));
-        var catalog = new CourseCatalog(await journal.LoadCoursesAsync(cancellationToken));
+        var catalog = await LoadCatalogAsync(cancellationToken);
         var (fullHistoryBefore, end) = _engine.StreamBounds(from, to);
         var events = journal.StreamAsync(fullHistoryBefore, end, cancellationToken).ToBlockingEnumerable(cancellationToken);
         var stats = new ComputeStats();
@@ -70,6 +70,26 @@ public sealed class KpiRecomputer(
         progress?.Report(new RecomputeProgress(to, daysTotal, daysTotal, written, stopwatch.Elapsed));
         Log.Recomputed(logger, from, to, written, stats.EventsRead, stopwatch.ElapsedMilliseconds);
         return new RecomputeResult(from, to, written, stats.EventsRead, stats.BySource, stopwatch.Elapsed);
+    }
+
+    /// <summary>The configured catalog (<c>Kpi:RequiredCourses</c>) with the imported one on top.</summary>
+    private async Task<CourseCatalog> LoadCatalogAsync(CancellationToken cancellationToken)
+    {
+        var courses = new Dictionary<string, Course>(StringComparer.Ordinal);
+        foreach (var (id, levels) in options.Value.RequiredCourses)
+        {
+            if (DirectoryCsvParser.ParseCourseLine(Csv.Escape(id) + "," + levels).Value is { } course)
+            {
+                courses[course.Id] = course;
+            }
+        }
+
+        foreach (var course in await journal.LoadCoursesAsync(cancellationToken))
+        {
+            courses[course.Id] = course;
+        }
+
+        return new CourseCatalog(courses.Values);
     }
 
     /// <summary>

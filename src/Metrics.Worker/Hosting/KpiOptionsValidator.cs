@@ -14,6 +14,15 @@ public sealed class KpiOptionsValidator : IValidateOptions<KpiOptions>
             failures.Add($"Kpi:MinimumGroupSize must be at least 2 (was {options.MinimumGroupSize}): smaller groups would expose individuals.");
         }
 
+        foreach (var (course, levels) in options.RequiredCourses)
+        {
+            var parsed = Metrics.Core.Directory.DirectoryCsvParser.ParseCourseLine(Metrics.Core.Directory.Csv.Escape(course) + "," + levels);
+            if (!parsed.IsValid)
+            {
+                failures.Add($"Kpi:RequiredCourses:{course} '{levels}': {parsed.Error}");
+            }
+        }
+
         try
         {
             options.ResolveTimeZone();

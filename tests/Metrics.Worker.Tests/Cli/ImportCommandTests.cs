@@ -79,7 +79,26 @@ public sealed class ImportCommandTests(InfluxDbFixture influx) : IClassFixture<I
         Assert.Equal(2.0 / 12, exported.Single(p => p.Department is null && p.Kpi == "training_completion_rate").Value, 12);
     }
 
+    [Fact]
+    public async Task Import_CatalogFromConfiguration_GivesTheSameCompletionRateAsTheImportedCatalog()
+    {
+        using var cli = new CliRunner(influx.Url, influx.NewDatabase(), extra:
+        [
+            "--Kpi:RequiredCourses:ai-basics", "executive;manager;specialist;frontline",
+            "--Kpi:RequiredCourses:ai-strategy", "executive",
+            "--Kpi:RequiredCourses:ai-engineering", "specialist",
+        ]);
+        var files = GoldenCompany.WriteFiles(Path.Combine(cli.WorkDirectory, "in"));
+
+        var result = await cli.RunAsync("import", "--directory", files.Directory, "--events", files.Events, "--to", "2026-03-10");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var exported = await cli.ExportAsync(GoldenCompany.DayB, GoldenCompany.DayB);
+        Assert.Equal(5.0 / 11, exported.Single(p => p.Department is null && p.Kpi == "training_completion_rate").Value, 12);
+    }
+
     [Theory]
+    [InlineData("--Kpi:RequiredCourses:ai-basics", "everyone", "Kpi:RequiredCourses:ai-basics 'everyone'")]
     [InlineData("--Kpi:TimeZone", "Mars/Olympus", "Kpi:TimeZone 'Mars/Olympus' is not a known IANA time zone")]
     [InlineData("--Kpi:MinimumGroupSize", "1", "Kpi:MinimumGroupSize must be at least 2")]
     [InlineData("--Influx:Url", "not a url", "Influx:Url")]
