@@ -433,6 +433,18 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         return Task.FromResult(EarliestEvent(connection, null));
     }
 
+    /// <summary>
+    /// Walks the time-ordered primary key backwards until the source's newest event: recent events of every source
+    /// interleave, so this stops after a few rows instead of scanning the source's history.
+    /// </summary>
+    public async Task<DateTimeOffset?> NewestEventTimeAsync(string source, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT time_ticks FROM events WHERE source = $source ORDER BY time_ticks DESC LIMIT 1;");
+        command.Parameters.AddWithValue("$source", source);
+        return await command.ExecuteScalarAsync(cancellationToken) is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
+
     /// <summary>The number of stored keys (source, id), retractions and retracted events included.</summary>
     public async Task<long> CountEventsAsync(CancellationToken cancellationToken = default)
     {

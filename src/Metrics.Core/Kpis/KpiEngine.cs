@@ -17,13 +17,38 @@ public sealed class ComputeStats
     /// <summary>Resolved and unresolved events per source (events whose person has no record covering their day).</summary>
     public IReadOnlyDictionary<string, SourceCoverage> BySource => _bySource;
 
-    internal void Count(string source, bool resolved)
+    /// <summary>The same per day of the computed range (by the event's day): bounded by days times sources.</summary>
+    public IReadOnlyDictionary<DateOnly, Dictionary<string, SourceCoverage>> DailyBySource => _daily;
+
+    private readonly Dictionary<DateOnly, Dictionary<string, SourceCoverage>> _daily = [];
+
+    internal void Count(string source, bool resolved, int day, bool inRange)
     {
-        EventsRead++;
-        if (!_bySource.TryGetValue(source, out var c))
+        Count(_bySource, source, resolved);
+        if (inRange)
+        {
+            var date = DateOnly.FromDayNumber(day);
+            if (!_daily.TryGetValue(date, out var bySource))
+            {
+                bySource = new Dictionary<string, SourceCoverage>(StringComparer.Ordinal);
+                _daily[date] = bySource;
+            }
+
+            Count(bySource, source, resolved);
+        }
+    }
+
+    private void Count(Dictionary<string, SourceCoverage> into, string source, bool resolved)
+    {
+        if (ReferenceEquals(into, _bySource))
+        {
+            EventsRead++;
+        }
+
+        if (!into.TryGetValue(source, out var c))
         {
             c = new SourceCoverage();
-            _bySource[source] = c;
+            into[source] = c;
         }
 
         if (resolved)
@@ -173,6 +198,7 @@ public sealed class KpiEngine
         private readonly List<string> _adoptionsToday = [];
         private readonly int[] _departmentOrder;
         private int _cachedDay;
+        private int _from;
         private long _dayStartTicks = long.MaxValue;
         private long _dayEndTicks = long.MinValue;
 
@@ -194,6 +220,7 @@ public sealed class KpiEngine
 
         public IEnumerable<KpiPoint> Execute(IEnumerable<CanonicalEvent> events, int from, int to)
         {
+            _from = from;
             using var cursor = events.GetEnumerator();
             var has = cursor.MoveNext();
             var eventDay = has ? DayOf(cursor.Current) : int.MaxValue;
@@ -292,7 +319,7 @@ public sealed class KpiEngine
             var department = -1;
             var level = Level.Frontline;
             var resolved = person >= 0 && _directory.TryGet(person, day, out department, out level);
-            _stats.Count(e.Source, resolved);
+            _stats.Count(e.Source, resolved, day, day >= _from);
             if (!resolved)
             {
                 return;

@@ -50,6 +50,10 @@ public interface IEventJournal
 
     Task<long> CountEventsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The time of the newest stored event of <paramref name="source"/>, or null when it has none (for lag reporting).</summary>
+    Task<DateTimeOffset?> NewestEventTimeAsync(string source, CancellationToken cancellationToken = default) =>
+        Task.FromResult<DateTimeOffset?>(null);
+
     /// <summary>Marks everything from <paramref name="from"/> on as needing a recompute.</summary>
     Task MarkDirtyAsync(DateTimeOffset from, CancellationToken cancellationToken = default);
 

@@ -14,6 +14,24 @@ public interface IKpiStore
     /// </summary>
     Task<long> ReplaceRangeAsync(DateOnly from, DateOnly to, IEnumerable<KpiPoint> points, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes one <c>source_health</c> point per source (the data-health board and the source-failing alert read them).</summary>
+    Task WriteSourceHealthAsync(IReadOnlyList<SourceHealth> health, CancellationToken cancellationToken = default);
+
     /// <summary>Reads stored KPIs back, ordered by date, department (org first), kpi and window.</summary>
     IAsyncEnumerable<KpiPoint> ReadAsync(DateOnly from, DateOnly to, string? department, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The health of one source after a sync attempt. <see cref="Events"/> and <see cref="Unresolved"/> are states over the
+/// last 28 days of the journal; <see cref="Rejected"/> counts this attempt; <see cref="Failures"/> is the number of
+/// consecutive failed attempts (0 after a success). No person identifier.
+/// </summary>
+public sealed record SourceHealth(
+    string Source,
+    DateTimeOffset At,
+    long Events,
+    long Unresolved,
+    long Rejected,
+    double? LagSeconds,
+    DateTimeOffset? LastSuccess,
+    int Failures);

@@ -67,6 +67,7 @@ public sealed class KpiRecomputer(
         }
 
         var written = await store.ReplaceRangeAsync(from, to, Reporting(), cancellationToken);
+        await CoverageState.RecordAsync(journal, Today, from, to, stats.DailyBySource, cancellationToken);
         progress?.Report(new RecomputeProgress(to, daysTotal, daysTotal, written, stopwatch.Elapsed));
         Log.Recomputed(logger, from, to, written, stats.EventsRead, stopwatch.ElapsedMilliseconds);
         return new RecomputeResult(from, to, written, stats.EventsRead, stats.BySource, stopwatch.Elapsed);

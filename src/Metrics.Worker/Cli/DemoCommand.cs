@@ -100,6 +100,7 @@ public static class DemoCommand
             }
 
             await MetricsCli.RecomputeDirtyAsync(host, null, error, error, ct);
+            await host.Services.GetRequiredService<SourceHealthReporter>().ReportAsync(report.Sources, ct);
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"demo: backfill done in {clock.Elapsed.TotalSeconds:F0} s"));
             await PrintSummaryAsync(host, output, ct);
         }

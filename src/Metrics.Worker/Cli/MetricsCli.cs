@@ -258,6 +258,7 @@ public static class MetricsCli
 
         // One failing source must not block the KPIs of the others: recompute whatever was stored.
         await RecomputeDirtyAsync(host, null, output, error, ct);
+        await host.Services.GetRequiredService<SourceHealthReporter>().ReportAsync(report.Sources, ct);
         return report.Succeeded ? (report.BadItems > 0 ? Rejected : Ok) : Failed;
     }
 

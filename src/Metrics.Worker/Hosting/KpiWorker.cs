@@ -20,7 +20,8 @@ public sealed class KpiWorker(
     TimeProvider timeProvider,
     ILogger<KpiWorker> logger,
     WorkerTelemetry telemetry,
-    IEventJournal journal) : BackgroundService
+    IEventJournal journal,
+    SourceHealthReporter sourceHealth) : BackgroundService
 {
     private readonly Dictionary<string, DateTimeOffset> _nextSync = new(StringComparer.Ordinal);
 
@@ -39,7 +40,7 @@ public sealed class KpiWorker(
             var succeeded = false;
             try
             {
-                await SyncDueSourcesAsync(stoppingToken);
+                var attempts = await SyncDueSourcesAsync(stoppingToken);
                 if (!storeReady)
                 {
                     await store.EnsureReadyAsync(stoppingToken);
@@ -47,6 +48,7 @@ public sealed class KpiWorker(
                 }
 
                 await recomputer.RecomputeDirtyAsync(cancellationToken: stoppingToken);
+                await sourceHealth.ReportAsync(attempts, stoppingToken);
                 LastSuccessfulCycle = timeProvider.GetUtcNow();
                 succeeded = true;
             }
@@ -100,8 +102,9 @@ public sealed class KpiWorker(
         }
     }
 
-    private async Task SyncDueSourcesAsync(CancellationToken cancellationToken)
+    private async Task<List<SourceSyncResult>> SyncDueSourcesAsync(CancellationToken cancellationToken)
     {
+        var attempts = new List<SourceSyncResult>();
         using var scope = scopes.CreateScope();
         var sync = scope.ServiceProvider.GetRequiredService<SourceSyncService>();
         var now = timeProvider.GetUtcNow();
@@ -116,6 +119,7 @@ public sealed class KpiWorker(
             try
             {
                 var report = await sync.SyncAsync(schedule.Name, null, null, null, cancellationToken);
+                attempts.AddRange(report.Sources);
                 foreach (var source in report.Sources.Where(s => !s.Succeeded))
                 {
                     Log.SourceFailed(logger, source.Source, source.Error ?? "unknown error");
@@ -124,7 +128,10 @@ public sealed class KpiWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Log.SourceCrashed(logger, schedule.Name, ex);
+                attempts.Add(new SourceSyncResult(schedule.Name) { Error = ex.GetType().Name });
             }
         }
+
+        return attempts;
     }
 }

@@ -24,6 +24,7 @@ public static class MetricsWorkerServiceCollectionExtensions
         services.AddMetricsSources(configuration);
         services.AddSingleton<KpiRecomputer>();
         services.AddSingleton<CanonicalImporter>();
+        services.AddSingleton<SourceHealthReporter>();
         return services;
     }
 }

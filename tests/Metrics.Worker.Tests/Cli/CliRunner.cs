@@ -18,6 +18,7 @@ public sealed class CliRunner : IDisposable
     public CliRunner(string influxUrl, string database, string api = "v1", IEnumerable<string>? extra = null)
     {
         Directory.CreateDirectory(_directory);
+        Database = database;
         JournalPath = Path.Combine(_directory, "journal.db");
         Settings =
         [
@@ -33,6 +34,8 @@ public sealed class CliRunner : IDisposable
     }
 
     public string WorkDirectory => _directory;
+
+    public string Database { get; }
 
     public string JournalPath { get; }
 

@@ -40,6 +40,14 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
         var fromTruth = await imported.ExportAsync(first, end);
 
         Assert.True(fromTruth.Count > 1000, $"only {fromTruth.Count} points from the ground truth");
+        // The data-health board's source_health points: one per attempted source, healthy, with the rejected items.
+        var health = await influx.QueryAsync(pulled.Database, "SELECT \"events\", \"unresolved\", \"rejected\", \"failures\", \"last_success\" FROM \"source_health\" GROUP BY \"source\"");
+        foreach (var source in new[] { "directory", "lms", "lowcode", "ticketing" })
+        {
+            Assert.Contains($"\"source\":\"{source}\"", health, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotMatch(@"""failures"",[^\]]*\[\d+,[^\]]*,[1-9]", health);
         var truthByKey = fromTruth.ToDictionary(p => (p.Date, p.Department, p.Kpi, p.Window), p => p.Value);
         var mismatches = fromConnectors
             .Where(p => !truthByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window), out var v) || Math.Abs(v - p.Value) > 1e-9)

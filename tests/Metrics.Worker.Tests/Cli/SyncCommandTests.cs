@@ -48,4 +48,28 @@ public sealed class SyncCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Sources:Lms:BaseUrl", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sync_SourceDownTwice_CountsConsecutiveFailuresInSourceHealth()
+    {
+        var database = influx.NewDatabase();
+        using var cli = new CliRunner(influx.Url, database, extra:
+        [
+            "--Sources:Lms:Enabled", "true", "--Sources:Lms:BaseUrl", "http://127.0.0.1:9/xapi",
+            "--Sources:Lms:Resilience:MaxRetries", "0", "--Sources:Lms:Resilience:AttemptTimeout", "00:00:01",
+            "--Sources:Lms:Resilience:TotalTimeout", "00:00:02",
+        ]);
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var result = await cli.RunAsync("sync", "--once");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("lms: FAILED", result.Output, StringComparison.Ordinal);
+        }
+
+        var health = await influx.QueryAsync(database, "SELECT last(\"failures\") FROM \"source_health\" WHERE \"source\" = 'lms'");
+        Assert.Contains(",2]]", health, StringComparison.Ordinal);
+        Assert.DoesNotContain("last_success", await influx.QueryAsync(database, "SHOW FIELD KEYS FROM \"source_health\""), StringComparison.Ordinal);
+    }
 }
