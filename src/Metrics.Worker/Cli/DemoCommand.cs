@@ -52,11 +52,12 @@ public static class DemoCommand
             }
             catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                foreach (var failure in ex.Failures)
-                {
-                    await error.WriteLineAsync($"configuration error: {failure}");
-                }
-
+                await MetricsCli.WriteConfigurationErrorsAsync(error, [ex]);
+                return MetricsCli.Failed;
+            }
+            catch (AggregateException ex) when (ex.Flatten().InnerExceptions.All(e => e is Microsoft.Extensions.Options.OptionsValidationException))
+            {
+                await MetricsCli.WriteConfigurationErrorsAsync(error, ex.Flatten().InnerExceptions.Cast<Microsoft.Extensions.Options.OptionsValidationException>());
                 return MetricsCli.Failed;
             }
         });

@@ -324,10 +324,12 @@ public static class MetricsCli
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var failure in ex.Failures)
-            {
-                await error.WriteLineAsync($"configuration error: {failure}");
-            }
+            await WriteConfigurationErrorsAsync(error, [ex]);
+        }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Start-up validation of several option types reports them together.
+            await WriteConfigurationErrorsAsync(error, ex.Flatten().InnerExceptions.Cast<OptionsValidationException>());
         }
         catch (FileNotFoundException ex)
         {
@@ -347,6 +349,14 @@ public static class MetricsCli
         }
 
         return Failed;
+    }
+
+    internal static async Task WriteConfigurationErrorsAsync(TextWriter error, IEnumerable<OptionsValidationException> exceptions)
+    {
+        foreach (var failure in exceptions.SelectMany(e => e.Failures).Distinct(StringComparer.Ordinal))
+        {
+            await error.WriteLineAsync($"configuration error: {failure}");
+        }
     }
 
     /// <summary>Reports on the caller's thread: Progress&lt;T&gt; would post to the thread pool and reorder lines.</summary>

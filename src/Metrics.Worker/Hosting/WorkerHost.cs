@@ -32,6 +32,8 @@ public static class WorkerHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // A provider-specific rule outranks the appsettings "Logging" rules: one-shot commands only show problems.
         builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        // A failed start is reported by the command as one clear line; the host's own stack trace would bury it.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddMetricsLogFormat(builder.Configuration);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddMetricsWorker(builder.Configuration);
