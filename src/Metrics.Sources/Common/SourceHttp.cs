@@ -68,7 +68,13 @@ public static class SourceHttp
         ArgumentNullException.ThrowIfNull(r);
         resilience.AttemptTimeout.Timeout = r.AttemptTimeout;
         resilience.TotalRequestTimeout.Timeout = r.TotalTimeout;
-        resilience.Retry.MaxRetryAttempts = r.MaxRetries;
+        // The handler insists on at least one retry; MaxRetries = 0 keeps one that never handles anything.
+        resilience.Retry.MaxRetryAttempts = Math.Max(1, r.MaxRetries);
+        if (r.MaxRetries == 0)
+        {
+            resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+        }
+
         resilience.Retry.Delay = r.BaseDelay;
         resilience.Retry.MaxDelay = r.MaxDelay;
         resilience.Retry.BackoffType = DelayBackoffType.Exponential;
