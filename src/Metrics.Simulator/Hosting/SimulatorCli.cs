@@ -16,13 +16,36 @@ public static class SimulatorCli
         usage: metrics-simulator serve [--urls http://127.0.0.1:5080] [--Simulator:Employees 200 --Simulator:Days 120 ...]
                metrics-simulator export --out DIR [--Simulator:Employees 200 ...]
                metrics-simulator connectors [--base-url http://127.0.0.1:5080]   prints the worker's Sources settings
+               metrics-simulator health [http://127.0.0.1:8080/healthz]          exit 0 when it answers (container health check)
         """;
+
+    /// <summary>The runtime image has no curl: the container health check asks the simulator itself.</summary>
+    private static async Task<int> HealthAsync(string url, TextWriter stdout, TextWriter stderr)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url));
+            await stdout.WriteLineAsync($"{(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
+        {
+            await stderr.WriteLineAsync($"unhealthy: {ex.Message}");
+            return 1;
+        }
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        if (args.Length > 0 && args[0] == "health")
+        {
+            return await HealthAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8080/healthz", stdout, stderr);
+        }
+
         if (args.Length == 0 || args[0] is not ("serve" or "export" or "connectors"))
         {
             await stderr.WriteLineAsync(Usage);
