@@ -12,7 +12,7 @@ internal static class Stores
 
     private static readonly HttpClient Http = new();
 
-    public static InfluxKpiStore Create(string url, Action<InfluxOptions>? configure = null, ILogger<InfluxKpiStore>? logger = null, string timeZone = Berlin)
+    public static InfluxKpiStore Create(string url, Action<InfluxOptions>? configure = null, ILogger<InfluxKpiStore>? logger = null, string timeZone = Berlin, InfluxTelemetry? telemetry = null)
     {
         var options = new InfluxOptions { Url = url };
         configure?.Invoke(options);
@@ -20,7 +20,8 @@ internal static class Stores
             Options.Create(options),
             Options.Create(new KpiOptions { TimeZone = timeZone }),
             Http,
-            logger ?? NullLogger<InfluxKpiStore>.Instance);
+            logger ?? NullLogger<InfluxKpiStore>.Instance,
+            telemetry);
     }
 
     public static async Task<List<KpiPoint>> ReadAllAsync(this InfluxKpiStore store, DateOnly from, DateOnly to, string? department = null)
