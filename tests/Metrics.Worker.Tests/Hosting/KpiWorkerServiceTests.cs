@@ -1,41 +1,14 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Metrics.Testing;
 using Metrics.Testing.Golden;
 using Metrics.Worker.Tests.Cli;
+using Metrics.Worker.Tests.Operations;
 
 namespace Metrics.Worker.Tests.Hosting;
 
 /// <summary>The real service process against a real InfluxDB that goes away and comes back.</summary>
 public sealed class KpiWorkerServiceTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        T last;
-        do
-        {
-            last = await probe();
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(250);
-        }
-        while (clock.Elapsed < timeout);
-
-        throw new TimeoutException($"{what} did not happen within {timeout}; last: {last}");
-    }
-
     [Fact]
     public async Task Run_InfluxDbDownThenBack_DirtyDaysAreWrittenOnceItReturns()
     {
@@ -45,24 +18,24 @@ public sealed class KpiWorkerServiceTests
         var files = GoldenCompany.WriteFiles(Path.Combine(cli.WorkDirectory, "in"));
         var loaded = await cli.RunAsync("import", "--directory", files.Directory, "--courses", files.Courses, "--events", files.Events, "--no-recompute");
         Assert.True(loaded.ExitCode == 0, loaded.Error);
-        var port = FreePort();
+        var port = ServiceUnderTest.FreePort();
         using var http = new HttpClient();
 
         using var service = new MetricsProcess(cli.WorkDirectory, ["run", "--urls", $"http://127.0.0.1:{port}", "--Worker:Interval", "00:00:01", .. cli.Settings]);
 
-        await EventuallyAsync(
+        await ServiceUnderTest.EventuallyAsync(
             async () => { try { return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"))).StatusCode; } catch (HttpRequestException) { return HttpStatusCode.ServiceUnavailable; } },
             s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "/healthz answering");
-        var before = await EventuallyAsync(() => cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayA), p => p.Count > 0, TimeSpan.FromSeconds(60), "first KPIs written");
+        var before = await ServiceUnderTest.EventuallyAsync(() => cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayA), p => p.Count > 0, TimeSpan.FromSeconds(60), "first KPIs written");
         Assert.Equal(2, before.Single(p => p.Department is null && p.Kpi == "active_ai_users" && p.Window == "1d").Value);
 
         await influx.StopAsync();
         var late = await cli.RunAsync("import", "--events", files.Late, "--no-recompute");
         Assert.True(late.ExitCode == 0, late.Error);
-        await EventuallyAsync(() => Task.FromResult(service.Error + service.Output), log => log.Contains("KPI cycle failed", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "a failed cycle logged");
+        await ServiceUnderTest.EventuallyAsync(() => Task.FromResult(service.Error + service.Output), log => log.Contains("KPI cycle failed", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "a failed cycle logged");
 
         await influx.StartAsync();
-        var after = await EventuallyAsync(
+        var after = await ServiceUnderTest.EventuallyAsync(
             () => cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayB),
             p => p.Any(x => x.Date == GoldenCompany.DayA && x.Department is null && x.Kpi == "active_ai_users" && x.Window == "1d" && x.Value == 3),
             TimeSpan.FromSeconds(60), "the late event written after InfluxDB returned");

@@ -122,7 +122,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         _cli.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
