@@ -31,9 +31,10 @@ public static class DemoCommand
         var state = new Option<string>("--state") { Description = "Folder for the demo's journal and local InfluxDB.", DefaultValueFactory = _ => ".demo" };
         var urls = new Option<string>("--urls") { Description = "Where the service listens after the backfill.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var exit = new Option<bool>("--exit-after-backfill") { Description = "Stop after the summary instead of running the service." };
+        var noSimulator = new Option<bool>("--no-simulator") { Description = "Pull the sources configured under Sources:* (real ones) instead of starting the simulator." };
         var command = new Command("demo", "Run the whole service against the demo company simulator, with a local InfluxDB if none is reachable.")
         {
-            employees, days, seed, influxUrl, state, urls, exit,
+            employees, days, seed, influxUrl, state, urls, exit, noSimulator,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
@@ -42,7 +43,7 @@ public static class DemoCommand
             {
                 return await RunAsync(
                     new DemoSettings(parse.GetValue(employees), parse.GetValue(days), parse.GetValue(seed), parse.GetValue(influxUrl),
-                        Path.GetFullPath(parse.GetValue(state)!), parse.GetValue(urls)!, parse.GetValue(exit)),
+                        Path.GetFullPath(parse.GetValue(state)!), parse.GetValue(urls)!, parse.GetValue(exit), parse.GetValue(noSimulator)),
                     [.. parse.UnmatchedTokens], output, error, ct);
             }
             catch (CliException ex)
@@ -64,7 +65,7 @@ public static class DemoCommand
         return command;
     }
 
-    private sealed record DemoSettings(int Employees, int Days, int Seed, string? InfluxUrl, string StateDirectory, string Urls, bool ExitAfterBackfill);
+    private sealed record DemoSettings(int Employees, int Days, int Seed, string? InfluxUrl, string StateDirectory, string Urls, bool ExitAfterBackfill, bool NoSimulator);
 
     private static async Task<int> RunAsync(DemoSettings demo, string[] configArgs, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -72,21 +73,28 @@ public static class DemoCommand
         await using var influx = await LocalInflux.EnsureAsync(demo.InfluxUrl, demo.StateDirectory, error, ct);
 
         var simulatorOptions = new SimulatorOptions { Employees = demo.Employees, Days = demo.Days, Seed = demo.Seed };
-        await using var simulator = await SimulatorHost.StartAsync(simulatorOptions, cancellationToken: ct);
-        await error.WriteLineAsync($"demo: simulator of {demo.Employees} people and {demo.Days} days at {simulator.BaseUrl} (xAPI, n8n, Jira, Graph)");
-
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Journal:Path"] = Path.Combine(demo.StateDirectory, "journal.db"),
             ["Influx:Url"] = influx.Url,
             ["Influx:Api"] = "auto",
-            ["Kpi:TimeZone"] = simulatorOptions.TimeZone,
-            ["Kpi:MinimumGroupSize"] = simulatorOptions.MinimumGroupSize.ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in simulator.ConnectorSettings())
+        RunningSimulator? simulator = null;
+        if (demo.NoSimulator)
         {
-            overrides[key] = value;
+            await error.WriteLineAsync("demo: pulling the sources configured under Sources:* (no simulator)");
         }
+        else
+        {
+            simulator = await SimulatorHost.StartAsync(simulatorOptions, cancellationToken: ct);
+            await error.WriteLineAsync($"demo: simulator of {demo.Employees} people and {demo.Days} days at {simulator.BaseUrl} (xAPI, n8n, Jira, Graph)");
+            foreach (var (key, value) in simulator.ConnectorSettings())
+            {
+                overrides[key] = value;
+            }
+        }
+
+        await using var stopSimulator = simulator;
 
         using (var host = await WorkerHost.StartCliHostAsync(configArgs, ct, overrides))
         {
@@ -106,7 +114,8 @@ public static class DemoCommand
             await PrintSummaryAsync(host, output, ct);
         }
 
-        var settingsHint = $"--Journal:Path {Path.Combine(demo.StateDirectory, "journal.db")} --Influx:Url {influx.Url} --Kpi:TimeZone {simulatorOptions.TimeZone}";
+        var settingsHint = $"--Journal:Path {Path.Combine(demo.StateDirectory, "journal.db")} --Influx:Url {influx.Url}" +
+            (demo.NoSimulator ? string.Empty : $" --Kpi:TimeZone {simulatorOptions.TimeZone}");
         await output.WriteLineAsync($"""
 
             Where to look next:

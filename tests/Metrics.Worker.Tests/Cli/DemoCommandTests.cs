@@ -41,6 +41,26 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
     }
 
     [Fact]
+    public async Task Demo_NoSimulator_PullsOnlyTheConfiguredSources()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "metrics-demo-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await RunAsync(["demo", "--exit-after-backfill", "--no-simulator", "--influx-url", influx.Url, "--state", state, "--Influx:Database", influx.NewDatabase()]);
+
+            Assert.True(result.Code == 0, result.Error);
+            Assert.Contains("no simulator", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("lms:", result.Error, StringComparison.Ordinal);
+            Assert.Contains("No KPIs stored", result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Demo_UnreachableInfluxUrl_FailsNamingIt()
     {
         var result = await RunAsync(["demo", "--exit-after-backfill", "--influx-url", "http://127.0.0.1:9", "--state", Path.Combine(Path.GetTempPath(), "metrics-demo-unused")]);
