@@ -31,8 +31,9 @@ public sealed class LmsOptions : SourceOptions
     public List<string> CourseActivityTypes { get; set; } = [];
 
     /// <summary>Catalog course id per activity id; an activity not listed uses its id, or the rest after a matched prefix
-    /// when <see cref="StripCoursePrefix"/> is set.</summary>
-    public Dictionary<string, string> CourseIds { get; set; } = new(StringComparer.Ordinal);
+    /// when <see cref="StripCoursePrefix"/> is set. A list of pairs, not a dictionary: activity ids are IRIs, and the
+    /// <c>:</c> of <c>https:</c> would split a configuration key.</summary>
+    public List<CourseIdMapping> CourseIds { get; set; } = [];
 
     /// <summary>Whether a course found by prefix is named by the part of its id after the prefix.</summary>
     /// <value>Default <see langword="true"/>.</value>
@@ -72,6 +73,14 @@ public sealed class LmsOptionsValidator() : SourceOptionsValidator<LmsOptions>(L
             errors.Add($"{Section}:Version must be one of 1.0.0, 1.0.1, 1.0.2, 1.0.3, 2.0.0.");
         }
 
+        for (var i = 0; i < options.CourseIds.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.CourseIds[i].ActivityId) || string.IsNullOrWhiteSpace(options.CourseIds[i].CourseId))
+            {
+                errors.Add($"{Section}:CourseIds:{i} needs both ActivityId and CourseId.");
+            }
+        }
+
         if (options.CourseActivityIds.Count + options.CourseActivityPrefixes.Count + options.CourseActivityTypes.Count == 0)
         {
             errors.Add($"{Section}:CourseActivityIds, {Section}:CourseActivityPrefixes or {Section}:CourseActivityTypes must name at least one course.");
@@ -82,4 +91,12 @@ public sealed class LmsOptionsValidator() : SourceOptionsValidator<LmsOptions>(L
             errors.Add($"{Section}:CompletionVerbs must list at least one verb IRI.");
         }
     }
+}
+
+/// <summary>Maps one LMS activity id (an IRI) to the catalog course id it counts as.</summary>
+public sealed class CourseIdMapping
+{
+    public string ActivityId { get; set; } = string.Empty;
+
+    public string CourseId { get; set; } = string.Empty;
 }

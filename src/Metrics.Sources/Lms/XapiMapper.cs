@@ -145,9 +145,9 @@ public sealed class XapiMapper(LmsOptions options)
                 continue;
             }
 
-            if (options.CourseIds.TryGetValue(activityId, out var mapped))
+            if (options.CourseIds.Find(m => string.Equals(m.ActivityId, activityId, StringComparison.Ordinal)) is { } mapped)
             {
-                return mapped;
+                return mapped.CourseId;
             }
 
             if (_courseIds.Contains(activityId) || _courseTypes.Contains(activity.Definition?.Type ?? string.Empty))

@@ -24,7 +24,7 @@ public sealed class XapiMapperTests
     [Fact]
     public void Map_CourseByIdMap_UsesCatalogId()
     {
-        var options = new LmsOptions { CourseIds = { ["https://lms.example.com/xapi/activities/course-7f3a"] = "ai-basics" }, CourseActivityIds = ["https://lms.example.com/xapi/activities/course-7f3a"] };
+        var options = new LmsOptions { CourseIds = [new CourseIdMapping { ActivityId = "https://lms.example.com/xapi/activities/course-7f3a", CourseId = "ai-basics" }], CourseActivityIds = ["https://lms.example.com/xapi/activities/course-7f3a"] };
 
         var page = Map(options, Statement("s1", Adl + "completed", "https://lms.example.com/xapi/activities/course-7f3a", "2026-03-05T08:00:00Z"));
 
