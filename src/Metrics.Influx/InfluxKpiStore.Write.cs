@@ -79,13 +79,20 @@ public sealed partial class InfluxKpiStore
             dayStarts[point.Date] = dayStart;
         }
 
-        var data = PointData.Measurement(KpiSchema.Measurement)
+        // The tiered breakdown lives in a measurement of its own: the spec's KPI series, the export and every board query
+        // on "kpi" stay exactly one series per (kpi, window, scope, department).
+        var data = PointData.Measurement(point.Level is null ? KpiSchema.Measurement : KpiSchema.ByLevelMeasurement)
             .Tag(KpiSchema.KpiTag, point.Kpi)
             .Tag(KpiSchema.WindowTag, point.Window)
             .Tag(KpiSchema.ScopeTag, point.Department is null ? KpiSchema.OrgScope : KpiSchema.DepartmentScope);
         if (point.Department is not null)
         {
             data = data.Tag(KpiSchema.DepartmentTag, point.Department);
+        }
+
+        if (point.Level is { } level)
+        {
+            data = data.Tag(KpiSchema.LevelTag, Metrics.Core.Directory.Levels.Name(level));
         }
 
         // Always a float: InfluxDB fixes a field's type per shard, so counts written as integers would clash with ratios.
@@ -114,11 +121,20 @@ public sealed partial class InfluxKpiStore
     {
         if (server.Api == InfluxApi.V1 || server.IsInfluxDb1)
         {
-            var statement = $"DELETE FROM {InfluxQl.Identifier(KpiSchema.Measurement)} WHERE time >= {InfluxQl.Time(start)} AND time < {InfluxQl.Time(end)}";
-            return ExecuteAsync("Delete KPI range", statement, WriteDatabase(server), cancellationToken);
+            return DeleteRangeV1Async(server, start, end, cancellationToken);
         }
 
         return DeleteRangeV2Async(start, end, cancellationToken);
+    }
+
+    /// <summary>One request per measurement: in a multi-statement query InfluxDB 1.x hides the real error (e.g. a missing database) behind "not executed".</summary>
+    private async Task DeleteRangeV1Async(InfluxServer server, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        foreach (var measurement in new[] { KpiSchema.Measurement, KpiSchema.ByLevelMeasurement })
+        {
+            var statement = $"DELETE FROM {InfluxQl.Identifier(measurement)} WHERE time >= {InfluxQl.Time(start)} AND time < {InfluxQl.Time(end)}";
+            await ExecuteAsync("Delete KPI range", statement, WriteDatabase(server), cancellationToken);
+        }
     }
 
     private async Task DeleteRangeV2Async(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
@@ -129,8 +145,12 @@ public sealed partial class InfluxKpiStore
             // The v2 delete API treats stop as inclusive; points sit on whole seconds, so one second before the next day is exact.
             await WithTimeoutAsync("Delete KPI range", async ct =>
             {
-                await client.GetDeleteApi().Delete(
-                    start.UtcDateTime, end.UtcDateTime.AddSeconds(-1), $"_measurement=\"{KpiSchema.Measurement}\"", WriteBucket, WriteOrg, ct);
+                foreach (var measurement in new[] { KpiSchema.Measurement, KpiSchema.ByLevelMeasurement })
+                {
+                    await client.GetDeleteApi().Delete(
+                        start.UtcDateTime, end.UtcDateTime.AddSeconds(-1), $"_measurement=\"{measurement}\"", WriteBucket, WriteOrg, ct);
+                }
+
                 return 0;
             }, cancellationToken);
         }

@@ -8,6 +8,11 @@ namespace Metrics.Influx;
 public static class KpiSchema
 {
     public const string Measurement = "kpi";
+
+    /// <summary>The tiered breakdown (<c>training_completion_rate</c> per level), tagged like <see cref="Measurement"/> plus <see cref="LevelTag"/>.</summary>
+    public const string ByLevelMeasurement = "kpi_by_level";
+
+    public const string LevelTag = "level";
     public const string KpiTag = "kpi";
     public const string WindowTag = "window";
     public const string ScopeTag = "scope";

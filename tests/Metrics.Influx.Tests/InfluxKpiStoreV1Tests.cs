@@ -77,6 +77,32 @@ public sealed class InfluxKpiStoreV1Tests(InfluxDbFixture influx)
     }
 
     [Fact]
+    public async Task ReplaceRangeAsync_TierPoints_GoToTheirOwnMeasurementAndAreReplacedWithTheRange()
+    {
+        var database = influx.NewDatabase();
+        using var store = await NewStoreAsync(database);
+        var day = SamplePoints.First;
+        KpiPoint[] points =
+        [
+            new(day, null, "training_completion_rate", "day", 0.5),
+            new(day, null, "training_completion_rate", "day", 0.25, Metrics.Core.Directory.Level.Frontline),
+            new(day, "Sales", "training_completion_rate", "day", 0.75, Metrics.Core.Directory.Level.Specialist),
+        ];
+
+        await store.ReplaceRangeAsync(day, day, points);
+
+        Assert.Equal([points[0]], await store.ReadAllAsync(day, day));
+        var tiers = await influx.QueryAsync(database, "SELECT \"value\" FROM \"kpi_by_level\" GROUP BY \"level\", \"department\"");
+        Assert.Contains("\"level\":\"frontline\"", tiers, StringComparison.Ordinal);
+        Assert.Contains("\"level\":\"specialist\"", tiers, StringComparison.Ordinal);
+        Assert.Equal(2, await CountAsync(database, "SELECT \"value\" FROM \"kpi_by_level\""));
+
+        await store.ReplaceRangeAsync(day, day, [points[0]]);
+
+        Assert.Equal(0, await CountAsync(database, "SELECT \"value\" FROM \"kpi_by_level\""));
+    }
+
+    [Fact]
     public async Task ReplaceRangeAsync_BerlinAcrossDst_TimestampsAreLocalMidnightAndValuesFloats()
     {
         var database = influx.NewDatabase();

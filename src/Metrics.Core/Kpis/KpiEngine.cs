@@ -159,6 +159,13 @@ public sealed class KpiEngine
         public int? AdoptedDay { get; set; }
     }
 
+    /// <summary>One count per <see cref="Level"/>, copied with the struct that holds it.</summary>
+    [System.Runtime.CompilerServices.InlineArray(4)]
+    private struct PerLevel
+    {
+        private int _first;
+    }
+
     /// <summary>Everything a group (org, one department, or the merged small ones) needs for its points on one day.</summary>
     private struct GroupTotals
     {
@@ -169,6 +176,8 @@ public sealed class KpiEngine
         public int Proposers28;
         public int TrainingEligible;
         public int TrainingComplete;
+        public PerLevel EligibleByLevel;
+        public PerLevel CompleteByLevel;
         public int ActiveProjects;
         public int CrossProjects;
         public int FailedProjects;
@@ -515,9 +524,11 @@ public sealed class KpiEngine
                 if (required.Count > 0)
                 {
                     g.TrainingEligible++;
+                    g.EligibleByLevel[(int)level]++;
                     if (CompletedAll(p, required))
                     {
                         g.TrainingComplete++;
+                        g.CompleteByLevel[(int)level]++;
                     }
                 }
             }
@@ -576,6 +587,11 @@ public sealed class KpiEngine
             into.Proposers28 += g.Proposers28;
             into.TrainingEligible += g.TrainingEligible;
             into.TrainingComplete += g.TrainingComplete;
+            for (var l = 0; l < 4; l++)
+            {
+                into.EligibleByLevel[l] += g.EligibleByLevel[l];
+                into.CompleteByLevel[l] += g.CompleteByLevel[l];
+            }
         }
 
         private void CountProjects(int day, GroupTotals[] perDepartment, bool[] small, ref GroupTotals org, ref GroupTotals merged)
@@ -731,6 +747,17 @@ public sealed class KpiEngine
             if (g.TrainingEligible > 0)
             {
                 yield return P("training_completion_rate", "day", (double)g.TrainingComplete / g.TrainingEligible);
+            }
+
+            // The tiered view: a tier's share is written only when that tier alone reaches the minimum group size,
+            // so no rate ever describes fewer people than a department may.
+            foreach (var level in Levels.All)
+            {
+                var eligible = g.EligibleByLevel[(int)level];
+                if (eligible >= _engine._minimumGroupSize)
+                {
+                    yield return new KpiPoint(date, department, "training_completion_rate", "day", (double)g.CompleteByLevel[(int)level] / eligible, level);
+                }
             }
 
             yield return P("active_projects", "day", g.ActiveProjects);

@@ -1,3 +1,4 @@
+using Metrics.Core.Directory;
 using Metrics.Core.Events;
 using Metrics.Core.Kpis;
 using Metrics.Testing.Golden;
@@ -27,7 +28,7 @@ public class KpiEngineGoldenTests
         {
             var expected = GoldenCompany.Expected.Where(e => e.Date == day)
                 .ToDictionary(e => (e.Department, e.Kpi, e.Window), e => e.Value);
-            var actual = points.Where(p => p.Date == day).ToList();
+            var actual = points.Where(p => p.Date == day && p.Level is null).ToList();
 
             var missing = expected.Keys.Except(actual.Select(p => (p.Department, p.Kpi, p.Window))).ToList();
             Assert.True(missing.Count == 0, $"{day}: missing {string.Join("; ", missing)}");
@@ -39,6 +40,25 @@ public class KpiEngineGoldenTests
             }
 
             Assert.Equal(expected.Count, actual.Count);
+        }
+    }
+
+    [Fact]
+    public void Compute_GoldenCompany_TierBreakdownOnlyForLevelsAtTheMinimumGroupSize()
+    {
+        var points = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);
+
+        var tiers = points
+            .Where(p => p.Level is not null && (p.Date == GoldenCompany.DayA || p.Date == GoldenCompany.DayB))
+            .Select(p => (p.Date, p.Department, Level: Levels.Name(p.Level!.Value), p.Value))
+            .ToList();
+
+        Assert.All(tiers, t => Assert.Equal("training_completion_rate", points.First(p => p.Level is not null).Kpi));
+        Assert.Equal(GoldenCompany.ExpectedByLevel.Count, tiers.Count);
+        foreach (var expected in GoldenCompany.ExpectedByLevel)
+        {
+            var actual = Assert.Single(tiers, t => t.Date == expected.Date && t.Department == expected.Department && t.Level == expected.Level);
+            Assert.Equal(expected.Value, actual.Value, 12);
         }
     }
 

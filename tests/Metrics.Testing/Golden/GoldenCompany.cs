@@ -244,6 +244,23 @@ public static class GoldenCompany
         return list;
     }
 
+    /// <summary>
+    /// The tiered breakdown of training_completion_rate on the check days: written only for a level with at least
+    /// <see cref="MinimumGroupSize"/> eligible people in the group. (date, department, level, value)
+    /// </summary>
+    public static IReadOnlyList<(DateOnly Date, string? Department, string Level, double Value)> ExpectedByLevel { get; } =
+    [
+        // Day A: specialists bob, carol, niaj (none complete); frontline dave, grace, heidi, ivan, judy, mallory (grace).
+        // Sales frontline grace, heidi, ivan (grace). Executives (1) and managers (2) are too few everywhere.
+        (DayA, null, "specialist", 0.0),
+        (DayA, null, "frontline", 1.0 / 6),
+        (DayA, "Sales", "frontline", 1.0 / 3),
+        // Day B: specialists bob (now complete), carol, niaj; frontline dave, grace, heidi, judy, mallory (grace, judy).
+        // Sales frontline is down to grace and heidi after ivan left: too few.
+        (DayB, null, "specialist", 1.0 / 3),
+        (DayB, null, "frontline", 2.0 / 5),
+    ];
+
     /// <summary>Writes the three import files (and the late batch) to <paramref name="directory"/>.</summary>
     public static (string Events, string Late, string Directory, string Courses) WriteFiles(string directory)
     {
