@@ -94,6 +94,30 @@ public sealed partial class PanelQueryTests(DemoInflux influx)
         Assert.True(compared > 0, $"{panel} {refId}: nothing compared for {kpi} {window}");
     }
 
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    public async Task TierPanels_OnTheCheckedDays_EqualTheHandComputedTierRates(int panelId)
+    {
+        var (_, query) = Find("metrics-enablement", panelId, "A");
+        var org = query.Contains("\"scope\" = 'org'", StringComparison.Ordinal);
+        foreach (var day in DemoData.CheckedDays)
+        {
+            var text = Substitute(query, DemoData.DayStart(day), DemoData.DayStart(day.AddDays(1)).AddMilliseconds(-1), null);
+            var actual = (await influx.QueryAsync(text))
+                .ToDictionary(s => (s.Tags.GetValueOrDefault("department"), s.Tags["level"]), s => s.Column().OfType<double>().Last());
+            var wanted = Metrics.Testing.Golden.GoldenCompany.ExpectedByLevel
+                .Where(e => e.Date == day && (e.Department is null) == org)
+                .ToDictionary(e => (e.Department, e.Level), e => e.Value);
+
+            Assert.Equal(wanted.Keys.Order(), actual.Keys.Order());
+            foreach (var (key, value) in wanted)
+            {
+                Assert.Equal(value, actual[key], 9);
+            }
+        }
+    }
+
     [Fact]
     public async Task DepartmentVariable_OnTheDemoData_ListsTheDepartmentsWritten()
     {
