@@ -63,7 +63,9 @@ public static class SimulatorHost
     public static async Task<RunningSimulator> StartAsync(SimulatorOptions options, int port = 0, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var app = Build(["--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"], clock, Settings(options));
+        // In-process (tests, the demo) the host's own lifetime messages would mix into the caller's output.
+        KeyValuePair<string, string?>[] quiet = [new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning")];
+        var app = Build(["--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"], clock, [.. Settings(options), .. quiet]);
         _ = app.Services.GetRequiredService<Simulation>();
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
