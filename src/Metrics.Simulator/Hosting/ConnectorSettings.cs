@@ -49,8 +49,9 @@ public static class ConnectorSettings
 
         Add("Sources:Directory:Enabled", "true");
         Add("Sources:Directory:Provider", "Graph");
-        // The first Graph snapshot is back-dated over this, so the history pulled from the other sources resolves.
-        Add("Sources:Directory:InitialLookback", lookback);
+        // The first Graph snapshot is back-dated over the simulated history (and no further: every day it covers is
+        // recomputed), so the events pulled from the other sources resolve.
+        Add("Sources:Directory:InitialLookback", (options.Days + 1).ToString(CultureInfo.InvariantCulture) + ".00:00:00");
         Add("Sources:Directory:BaseUrl", b + "/graph");
         Add("Sources:Directory:TokenEndpoint", b + "/login/" + c.GraphTenant + "/oauth2/v2.0/token");
         Add("Sources:Directory:ClientId", c.GraphClientId);
