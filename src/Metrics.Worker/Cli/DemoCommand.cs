@@ -96,6 +96,7 @@ public static class DemoCommand
 
         await using var stopSimulator = simulator;
 
+        var today = DateOnly.MinValue;
         using (var host = await WorkerHost.StartCliHostAsync(configArgs, ct, overrides))
         {
             var clock = Stopwatch.StartNew();
@@ -112,6 +113,7 @@ public static class DemoCommand
             await host.Services.GetRequiredService<SourceHealthReporter>().ReportAsync(report.Sources, ct);
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"demo: backfill done in {clock.Elapsed.TotalSeconds:F0} s"));
             await PrintSummaryAsync(host, output, ct);
+            today = host.Services.GetRequiredService<KpiRecomputer>().Today;
         }
 
         var settingsHint = $"--Journal:Path {Path.Combine(demo.StateDirectory, "journal.db")} --Influx:Url {influx.Url}" +
@@ -119,8 +121,8 @@ public static class DemoCommand
         await output.WriteLineAsync($"""
 
             Where to look next:
-              KPIs as a table:   dotnet run --project src/Metrics.Worker -- kpis --from <yyyy-MM-dd> --to <yyyy-MM-dd> {settingsHint}
-              InfluxDB:          {influx.Url} (database 'metrics'; measurement 'kpi', see docs/schema.md)
+              KPIs as a table:   dotnet run --project src/Metrics.Worker -- kpis --from {today.AddDays(-6):yyyy-MM-dd} --to {today:yyyy-MM-dd} {settingsHint}
+              InfluxDB:          {influx.Url} (database 'metrics'; measurement 'kpi', see docs/schema.md){(influx.StartedHere ? "; started by the demo, it stops with it" : string.Empty)}
               Grafana boards:    docker compose up (see README.md) with grafana/ provisioning
               Service health:    {demo.Urls.TrimEnd('/')}/healthz{(demo.ExitAfterBackfill ? " (when the service runs)" : string.Empty)}
             """);
@@ -204,6 +206,9 @@ public static class DemoCommand
         private Process? _process;
 
         public string Url { get; private init; } = DefaultInfluxUrl;
+
+        /// <summary>Whether this command started the influxd (and stops it when it ends).</summary>
+        public bool StartedHere => _process is not null;
 
         public static async Task<LocalInflux> EnsureAsync(string? configured, string stateDirectory, TextWriter error, CancellationToken ct)
         {
