@@ -199,7 +199,13 @@ public sealed class KpiEngine
         private readonly int _departments;
         private readonly int[] _lastAiDay;
         private readonly int[] _lastProposalDay;
-        private readonly ulong[]?[] _completedCourses;
+        // One flat bit set, person after person: the daily pass over everyone reads it sequentially instead of chasing
+        // a small array per person scattered over the heap.
+        private readonly ulong[] _completedCourses;
+        private readonly int _courseWords;
+
+        // Arrays, not IReadOnlyList: the daily pass asks once per person, and an interface enumerator would allocate each time.
+        private readonly int[][] _requiredByLevel;
         private readonly int[] _ring;
         private readonly Dictionary<string, Project> _projects = new(StringComparer.Ordinal);
         private readonly Queue<Submission> _submissions = new();
@@ -220,7 +226,9 @@ public sealed class KpiEngine
             _departments = directory.Departments.Count;
             _lastAiDay = NewDayArray(directory.PersonCount);
             _lastProposalDay = NewDayArray(directory.PersonCount);
-            _completedCourses = new ulong[]?[directory.PersonCount];
+            _courseWords = (catalog.CourseCount + 63) / 64;
+            _requiredByLevel = Levels.All.Select(l => catalog.RequiredFor(l).ToArray()).ToArray();
+            _completedCourses = new ulong[(long)directory.PersonCount * _courseWords];
             _ring = new int[CounterCount * Math.Max(1, _departments) * Ring];
             _departmentOrder = Enumerable.Range(0, _departments)
                 .OrderBy(d => directory.Departments[d], StringComparer.Ordinal)
@@ -419,21 +427,15 @@ public sealed class KpiEngine
                 return;
             }
 
-            var bits = _completedCourses[person] ??= new ulong[(_catalog.CourseCount + 63) / 64];
-            bits[id >> 6] |= 1UL << (id & 63);
+            _completedCourses[(person * _courseWords) + (id >> 6)] |= 1UL << (id & 63);
         }
 
-        private bool CompletedAll(int person, IReadOnlyList<int> required)
+        private bool CompletedAll(int person, int[] required)
         {
-            var bits = _completedCourses[person];
-            if (bits is null)
-            {
-                return false;
-            }
-
+            var first = person * _courseWords;
             foreach (var id in required)
             {
-                if ((bits[id >> 6] & (1UL << (id & 63))) == 0)
+                if ((_completedCourses[first + (id >> 6)] & (1UL << (id & 63))) == 0)
                 {
                     return false;
                 }
@@ -520,8 +522,8 @@ public sealed class KpiEngine
                     g.Proposers28++;
                 }
 
-                var required = _catalog.RequiredFor(level);
-                if (required.Count > 0)
+                var required = _requiredByLevel[(int)level];
+                if (required.Length > 0)
                 {
                     g.TrainingEligible++;
                     g.EligibleByLevel[(int)level]++;
