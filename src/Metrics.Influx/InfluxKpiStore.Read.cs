@@ -196,6 +196,13 @@ public sealed partial class InfluxKpiStore
         }
 
         c = string.CompareOrdinal(a.Kpi, b.Kpi);
-        return c != 0 ? c : string.CompareOrdinal(a.Window, b.Window);
+        return c != 0 ? c : WindowRank(a.Window).CompareTo(WindowRank(b.Window));
+    }
+
+    /// <summary>Windows in the spec's order (1d, 7d, 28d, 90d, day, cohort), so 7d reads before 28d; unknown ones last.</summary>
+    private static int WindowRank(string window)
+    {
+        var rank = KpiCatalog.Windows.ToList().IndexOf(window);
+        return rank < 0 ? int.MaxValue : rank;
     }
 }
