@@ -150,15 +150,7 @@ public static class JiraCloud
                     {
                         if (all || wanted.Contains(name))
                         {
-                            w.WritePropertyName(name);
-                            if (value is null)
-                            {
-                                w.WriteNullValue();
-                            }
-                            else
-                            {
-                                value.WriteTo(w);
-                            }
+                            VendorHttp.WriteProperty(w, name, value);
                         }
                     }
 

@@ -147,15 +147,7 @@ public static class MicrosoftGraph
                         continue;
                     }
 
-                    w.WritePropertyName(name);
-                    if (value is null)
-                    {
-                        w.WriteNullValue();
-                    }
-                    else
-                    {
-                        value.WriteTo(w);
-                    }
+                    VendorHttp.WriteProperty(w, name, value);
                 }
 
                 w.WriteEndObject();

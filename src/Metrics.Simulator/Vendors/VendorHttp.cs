@@ -40,6 +40,21 @@ public static class VendorHttp
     }
 
     /// <summary>Whether the request carries HTTP Basic credentials equal to the expected pair (compared in constant time).</summary>
+    /// <summary>Writes one property of a stored JSON record; a JSON null stays null, as the vendors send it.</summary>
+    public static void WriteProperty(Utf8JsonWriter writer, string name, System.Text.Json.Nodes.JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(name);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
+    }
+
     public static bool HasBasic(HttpRequest request, string user, string secret)
     {
         ArgumentNullException.ThrowIfNull(request);
