@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Metrics.Core.Kpis;
 using Metrics.Grafana.Tests.Infrastructure;
 using Metrics.Testing.Golden;
 
@@ -108,22 +109,60 @@ public sealed partial class DashboardLintTests
     }
 
     [Fact]
-    public void Dashboards_RatioPanels_UsePercentUnitAndCountPanelsDoNot()
+    public void Dashboards_EveryQueriedKpi_IsDefinedInTheCatalogWithThatWindow()
     {
-        string[] ratios = ["ai_usage_rate", "bottom_up_share", "proposer_rate", "ai_decision_coverage", "training_completion_rate", "retrospective_rate", "proposal_conversion_rate"];
-        Assert.All(AllPanels.Where(p => p.Type != "table"), p =>
+        Assert.All(AllPanels, p =>
         {
-            var kpis = p.Targets.SelectMany(t => KpiFilter().Matches(t["query"]!.GetValue<string>()).Select(m => m.Groups[1].Value)).Distinct(StringComparer.Ordinal).ToList();
-            if (kpis.Count > 0 && kpis.All(ratios.Contains))
+            foreach (var query in p.Targets.Select(t => t["query"]!.GetValue<string>()))
             {
-                Assert.Equal("percentunit", p.Unit);
-            }
-            else if (kpis.Count > 0)
-            {
-                Assert.NotEqual("percentunit", p.Unit);
+                var windows = WindowFilter().Matches(query).Select(m => m.Groups[1].Value).ToList();
+                foreach (var kpi in KpiFilter().Matches(query).Select(m => m.Groups[1].Value))
+                {
+                    var definition = KpiCatalog.Find(kpi);
+                    Assert.True(definition is not null, $"{p}: '{kpi}' is not a KPI of src/Metrics.Core/Kpis/KpiCatalog.cs");
+                    Assert.All(windows, w => Assert.True(definition.Windows.Contains(w), $"{p}: {kpi} has no window '{w}'"));
+                }
             }
         });
     }
+
+    [Fact]
+    public void Dashboards_KpiPanels_UseTheUnitOfTheirKpisDefinition()
+    {
+        // Tables show several columns, each with its own override; every other panel shows KPIs of one unit in that unit.
+        Assert.All(AllPanels.Where(p => p.Type != "table"), p =>
+        {
+            var units = QueriedKpis(p).Select(k => KpiCatalog.Find(k)?.Unit).Distinct(StringComparer.Ordinal).ToList();
+            if (units.Count > 0)
+            {
+                Assert.True(units.Count == 1, $"{p}: mixes KPIs of units {string.Join(", ", units)}");
+                Assert.Equal(units[0], p.Unit);
+            }
+        });
+    }
+
+    [Fact]
+    public void Dashboards_PanelsOfAKpiWithATarget_DrawTheTargetAsAThresholdStep()
+    {
+        var checkedPanels = 0;
+        Assert.All(AllPanels, p =>
+        {
+            var kpis = QueriedKpis(p);
+            if (kpis.Count != 1 || KpiCatalog.Find(kpis[0])?.Target is not { } target)
+            {
+                return;
+            }
+
+            var steps = p.Json["fieldConfig"]?["defaults"]?["thresholds"]?["steps"]?.AsArray()
+                .Select(s => s?["value"]?.GetValue<double>()).ToList() ?? [];
+            Assert.True(steps.Contains(target), $"{p}: {kpis[0]} has the target {target}, not among its threshold steps [{string.Join(", ", steps)}]");
+            checkedPanels++;
+        });
+        Assert.True(checkedPanels > 0, "no panel shows a KPI with a target");
+    }
+
+    private static List<string> QueriedKpis(Panel p) =>
+        p.Targets.SelectMany(t => KpiFilter().Matches(t["query"]!.GetValue<string>()).Select(m => m.Groups[1].Value)).Distinct(StringComparer.Ordinal).ToList();
 
     [Fact]
     public void Dashboards_TemplateVariables_EveryReferenceDefinedAndEveryVariableUsed()
@@ -190,6 +229,9 @@ public sealed partial class DashboardLintTests
 
     [GeneratedRegex("\"kpi\" = '(\\w+)'")]
     private static partial Regex KpiFilter();
+
+    [GeneratedRegex("\"window\" = '(\\w+)'")]
+    private static partial Regex WindowFilter();
 
     [GeneratedRegex(@"""department""\s*(?:=|!=|<>|=~|!~)\s*'?([^'\s)]+)")]
     private static partial Regex DepartmentLiteral();

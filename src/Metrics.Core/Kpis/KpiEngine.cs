@@ -127,18 +127,6 @@ public sealed class KpiEngine
         return new Run(this, directory, catalog, stats ?? new ComputeStats()).Execute(events, from.DayNumber, to.DayNumber);
     }
 
-    private enum Counter
-    {
-        Proposals,
-        BottomUpProposals,
-        Decisions,
-        AiDecisions,
-        Prototypes,
-        FrontlinePrototypes,
-        TrainingCompletions,
-        KnowledgeShares,
-    }
-
     private sealed class Project
     {
         public int? Started;
@@ -189,8 +177,7 @@ public sealed class KpiEngine
     private sealed class Run
     {
         private const int Ring = 28;
-        private static readonly int CounterCount = Enum.GetValues<Counter>().Length;
-        private static readonly int[] EventWindows = [1, 7, 28];
+        private static readonly int CounterCount = Enum.GetValues<KpiCounter>().Length;
 
         private readonly KpiEngine _engine;
         private readonly OrgDirectory _directory;
@@ -315,10 +302,10 @@ public sealed class KpiEngine
             return day;
         }
 
-        private void Count(Counter counter, int department, int day) =>
+        private void Count(KpiCounter counter, int department, int day) =>
             _ring[((((int)counter) * _departments) + department) * Ring + (day % Ring)]++;
 
-        private int Sum(Counter counter, int department, int day, int window)
+        private int Sum(KpiCounter counter, int department, int day, int window)
         {
             var baseIndex = ((((int)counter) * _departments) + department) * Ring;
             var total = 0;
@@ -349,14 +336,14 @@ public sealed class KpiEngine
                     _lastAiDay[person] = day;
                     break;
                 case EventType.TrainingCompleted:
-                    Count(Counter.TrainingCompletions, department, day);
+                    Count(KpiCounter.TrainingCompletions, department, day);
                     MarkCompleted(person, e.Subject!);
                     break;
                 case EventType.ProposalSubmitted:
-                    Count(Counter.Proposals, department, day);
+                    Count(KpiCounter.Proposals, department, day);
                     if (frontline)
                     {
-                        Count(Counter.BottomUpProposals, department, day);
+                        Count(KpiCounter.BottomUpProposals, department, day);
                     }
 
                     _lastProposalDay[person] = day;
@@ -366,23 +353,23 @@ public sealed class KpiEngine
                     _adoptionsToday.Add(e.Subject!);
                     break;
                 case EventType.DecisionRecorded:
-                    Count(Counter.Decisions, department, day);
+                    Count(KpiCounter.Decisions, department, day);
                     if (e.AiAssisted)
                     {
-                        Count(Counter.AiDecisions, department, day);
+                        Count(KpiCounter.AiDecisions, department, day);
                     }
 
                     break;
                 case EventType.PrototypeCreated:
-                    Count(Counter.Prototypes, department, day);
+                    Count(KpiCounter.Prototypes, department, day);
                     if (frontline)
                     {
-                        Count(Counter.FrontlinePrototypes, department, day);
+                        Count(KpiCounter.FrontlinePrototypes, department, day);
                     }
 
                     break;
                 case EventType.KnowledgeShared:
-                    Count(Counter.KnowledgeShares, department, day);
+                    Count(KpiCounter.KnowledgeShares, department, day);
                     break;
                 case EventType.ProjectStarted:
                     GetProject(e.Subject!).Started ??= day;
@@ -693,92 +680,56 @@ public sealed class KpiEngine
         private IEnumerable<KpiPoint> GroupPoints(DateOnly date, string? department, GroupTotals g, bool[] members)
         {
             var day = date.DayNumber;
-            KpiPoint P(string kpi, string window, double value) => new(date, department, kpi, window, value);
-
-            yield return P("headcount", "day", g.Headcount);
-            var head = g.Headcount;
-            int[] active = [g.Active1, g.Active7, g.Active28];
-            for (var i = 0; i < EventWindows.Length; i++)
+            var inputs = new KpiInputs((counter, n) => SumGroup(counter, members, day, n))
             {
-                var n = EventWindows[i];
-                var w = Window(n);
-                yield return P("active_ai_users", w, active[i]);
-                if (head > 0)
-                {
-                    yield return P("ai_usage_rate", w, (double)active[i] / head);
-                }
+                Headcount = g.Headcount,
+                ActiveAiUsers1 = g.Active1,
+                ActiveAiUsers7 = g.Active7,
+                ActiveAiUsers28 = g.Active28,
+                Proposers28 = g.Proposers28,
+                TrainingEligible = g.TrainingEligible,
+                TrainingComplete = g.TrainingComplete,
+                ActiveProjects = g.ActiveProjects,
+                CrossDepartmentProjects = g.CrossProjects,
+                FailedProjects = g.FailedProjects,
+                RetrospectedProjects = g.RetrospectedProjects,
+                CohortProposals = g.CohortProposals,
+                CohortAdopted = g.CohortAdopted,
+            };
+            for (var l = 0; l < 4; l++)
+            {
+                inputs.EligibleByLevel[l] = g.EligibleByLevel[l];
+                inputs.CompleteByLevel[l] = g.CompleteByLevel[l];
+            }
 
-                var proposals = SumGroup(Counter.Proposals, members, day, n);
-                var bottomUp = SumGroup(Counter.BottomUpProposals, members, day, n);
-                yield return P("proposals", w, proposals);
-                yield return P("bottom_up_proposals", w, bottomUp);
-                if (proposals > 0)
+            foreach (var kpi in KpiCatalog.All)
+            {
+                foreach (var window in kpi.Windows)
                 {
-                    yield return P("bottom_up_share", w, (double)bottomUp / proposals);
-                }
-
-                var decisions = SumGroup(Counter.Decisions, members, day, n);
-                var aiDecisions = SumGroup(Counter.AiDecisions, members, day, n);
-                yield return P("decisions", w, decisions);
-                yield return P("ai_decisions", w, aiDecisions);
-                if (decisions > 0)
-                {
-                    yield return P("ai_decision_coverage", w, (double)aiDecisions / decisions);
-                }
-
-                yield return P("prototypes", w, SumGroup(Counter.Prototypes, members, day, n));
-                yield return P("frontline_prototypes", w, SumGroup(Counter.FrontlinePrototypes, members, day, n));
-                yield return P("training_completions", w, SumGroup(Counter.TrainingCompletions, members, day, n));
-
-                if (n >= 7)
-                {
-                    var shares = SumGroup(Counter.KnowledgeShares, members, day, n);
-                    yield return P("knowledge_shares", w, shares);
-                    if (head > 0)
+                    if (kpi.Compute(inputs, KpiDefinition.WindowDays(window)) is { } value)
                     {
-                        yield return P("knowledge_share_rate", w, KnowledgeShareRate(shares, head, n));
+                        yield return new KpiPoint(date, department, kpi.Name, window, value);
+                    }
+                }
+
+                if (kpi.ComputeByLevel is null)
+                {
+                    continue;
+                }
+
+                // The tiered view: a tier's value is written only when that tier alone reaches the minimum group size,
+                // so no value ever describes fewer people than a department may.
+                foreach (var level in Levels.All)
+                {
+                    if (kpi.ComputeByLevel(inputs, level) is { } tier && tier.Population >= _engine._minimumGroupSize)
+                    {
+                        yield return new KpiPoint(date, department, kpi.Name, kpi.Windows[0], tier.Value, level);
                     }
                 }
             }
-
-            if (head > 0)
-            {
-                yield return P("proposer_rate", "28d", (double)g.Proposers28 / head);
-            }
-
-            if (g.TrainingEligible > 0)
-            {
-                yield return P("training_completion_rate", "day", (double)g.TrainingComplete / g.TrainingEligible);
-            }
-
-            // The tiered view: a tier's share is written only when that tier alone reaches the minimum group size,
-            // so no rate ever describes fewer people than a department may.
-            foreach (var level in Levels.All)
-            {
-                var eligible = g.EligibleByLevel[(int)level];
-                if (eligible >= _engine._minimumGroupSize)
-                {
-                    yield return new KpiPoint(date, department, "training_completion_rate", "day", (double)g.CompleteByLevel[(int)level] / eligible, level);
-                }
-            }
-
-            yield return P("active_projects", "day", g.ActiveProjects);
-            yield return P("cross_department_projects", "day", g.CrossProjects);
-            yield return P("failed_projects", "90d", g.FailedProjects);
-            if (g.FailedProjects > 0)
-            {
-                yield return P("retrospective_rate", "90d", (double)g.RetrospectedProjects / g.FailedProjects);
-            }
-
-            yield return P("cohort_proposals", "cohort", g.CohortProposals);
-            yield return P("cohort_adopted", "cohort", g.CohortAdopted);
-            if (g.CohortProposals > 0)
-            {
-                yield return P("proposal_conversion_rate", "cohort", (double)g.CohortAdopted / g.CohortProposals);
-            }
         }
 
-        private int SumGroup(Counter counter, bool[] members, int day, int window)
+        private int SumGroup(KpiCounter counter, bool[] members, int day, int window)
         {
             var total = 0;
             for (var d = 0; d < _departments; d++)
@@ -792,12 +743,6 @@ public sealed class KpiEngine
             return total;
         }
 
-        private static string Window(int days) => days switch
-        {
-            1 => "1d",
-            7 => "7d",
-            _ => "28d",
-        };
     }
 
     /// <summary>knowledge_shares × 100 × 7 / (headcount × days in W): shares per 100 people per week.</summary>
