@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Metrics.Core.Ports;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrics.Core.Events;
+using Metrics.Core.Ports;
 
 namespace Metrics.Sources.Common;
 

@@ -1,3 +1,4 @@
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
 using Metrics.Sources.Lms;

@@ -1,4 +1,5 @@
 using Metrics.Core.Directory;
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 
 namespace Metrics.Sources.Directory;

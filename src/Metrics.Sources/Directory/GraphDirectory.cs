@@ -12,7 +12,8 @@ namespace Metrics.Sources.Directory;
 /// </summary>
 public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
 {
-    public const string StateKey = "directory:graph";
+    /// <summary>The name its round state is kept under in the journal.</summary>
+    public const string StateName = "graph";
 
     public const string Select = "id,mail,userPrincipalName,department,jobTitle,employeeId,accountEnabled";
 
@@ -23,8 +24,7 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(journal);
-        var stored = await journal.GetStateAsync(StateKey, cancellationToken);
-        var state = stored is null ? new GraphDirectoryState() : JsonSerializer.Deserialize<GraphDirectoryState>(stored, SourceJson.Options) ?? new GraphDirectoryState();
+        var state = await new JournalState(journal).GetDirectoryStateAsync<GraphDirectoryState>(StateName, SourceJson.Options, cancellationToken) ?? new GraphDirectoryState();
         var authorization = "Bearer " + await TokenAsync(options, cancellationToken);
         try
         {
@@ -40,7 +40,7 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
     public static async Task SaveAsync(IEventJournal journal, GraphDirectoryState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        await journal.SetStateAsync(StateKey, JsonSerializer.Serialize(state, SourceJson.Options), cancellationToken);
+        await new JournalState(journal).SetDirectoryStateAsync(StateName, state, SourceJson.Options, cancellationToken);
     }
 
     private async Task<string> TokenAsync(DirectoryOptions o, CancellationToken cancellationToken)

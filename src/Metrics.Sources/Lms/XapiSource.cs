@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Microsoft.Extensions.Options;
 

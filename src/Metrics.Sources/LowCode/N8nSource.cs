@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Metrics.Core.Events;
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Microsoft.Extensions.Options;
 

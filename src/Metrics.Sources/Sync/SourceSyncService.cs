@@ -24,11 +24,7 @@ public sealed class SourceSyncService(
     private readonly IReadOnlyList<IEventSource> _sources = sources.ToArray();
     private readonly IReadOnlyList<IDirectorySource> _directories = directories.ToArray();
 
-    /// <summary>The journal state key of a source's checkpoint.</summary>
-    public static string CheckpointKey(string source) => "checkpoint:" + source;
-
-    /// <summary>The journal state key of the newest event time stored from a source (for the checkpoint-lag metric).</summary>
-    public static string NewestEventKey(string source) => "newest-event:" + source;
+    private readonly JournalState _state = new(journal);
 
     /// <summary>Each source's name, whether it is enabled and how often it wants to be pulled, for a scheduler.</summary>
     public IReadOnlyList<SourceSchedule> Schedules =>
@@ -96,12 +92,11 @@ public sealed class SourceSyncService(
     {
         var result = new SourceSyncResult(source.Name);
         var watch = Stopwatch.StartNew();
-        var key = CheckpointKey(source.Name);
         using var activity = SourceTelemetry.ActivitySource.StartActivity("source.sync " + source.Name);
         activity?.SetTag("source", source.Name);
         try
         {
-            var checkpoint = await journal.GetStateAsync(key, cancellationToken);
+            var checkpoint = await _state.GetCheckpointAsync(source.Name, cancellationToken);
             result.Checkpoint = checkpoint;
             var newest = await LoadNewestAsync(source.Name, cancellationToken);
             await foreach (var page in source.PullAsync(checkpoint, window, cancellationToken))
@@ -142,7 +137,7 @@ public sealed class SourceSyncService(
                 // Only after the page's events are durable: a crash before this line re-reads the page, never skips it.
                 if (page.Checkpoint is not null && !window.IsBackfill && page.Checkpoint != result.Checkpoint)
                 {
-                    await journal.SetStateAsync(key, page.Checkpoint, cancellationToken);
+                    await _state.SetCheckpointAsync(source.Name, page.Checkpoint, cancellationToken);
                     result.Checkpoint = page.Checkpoint;
                 }
 
@@ -236,8 +231,7 @@ public sealed class SourceSyncService(
     /// <summary>The newest stored event time of a source as last persisted; it feeds the checkpoint-lag gauge after a restart.</summary>
     private async Task<DateTimeOffset?> LoadNewestAsync(string source, CancellationToken cancellationToken)
     {
-        var text = await journal.GetStateAsync(NewestEventKey(source), cancellationToken);
-        if (text is null || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var newest))
+        if (await _state.GetNewestEventAsync(source, cancellationToken) is not { } newest)
         {
             return null;
         }
@@ -253,7 +247,7 @@ public sealed class SourceSyncService(
             return known;
         }
 
-        await journal.SetStateAsync(NewestEventKey(source), candidate.ToString("O", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await _state.SetNewestEventAsync(source, candidate, cancellationToken);
         telemetry?.NewestEvent(source, candidate);
         return candidate;
     }

@@ -1,3 +1,4 @@
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 
 namespace Metrics.Sources.Sync;

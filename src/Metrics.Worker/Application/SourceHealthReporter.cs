@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
@@ -13,7 +11,7 @@ namespace Metrics.Worker.Application;
 /// </summary>
 public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store, KpiRecomputer recomputer, TimeProvider timeProvider)
 {
-    private static string HealthKey(string source) => "health:" + source;
+    private readonly JournalState _state = new(journal);
 
     /// <summary>Updates and writes the health of every source that was attempted.</summary>
     public async Task ReportAsync(IEnumerable<SourceSyncResult> attempts, CancellationToken cancellationToken)
@@ -30,13 +28,11 @@ public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store,
         var health = new List<SourceHealth>();
         foreach (var attempt in attempted)
         {
-            var state = await journal.GetStateAsync(HealthKey(attempt.Source), cancellationToken) is { } json
-                ? JsonSerializer.Deserialize<HealthState>(json) ?? new HealthState()
-                : new HealthState();
+            var state = await _state.GetSyncRecordAsync(attempt.Source, cancellationToken);
             state = attempt.Succeeded
-                ? new HealthState { LastSuccessUnix = now.ToUnixTimeSeconds(), Failures = 0 }
+                ? new SourceSyncRecord { LastSuccessUnix = now.ToUnixTimeSeconds(), Failures = 0 }
                 : state with { Failures = state.Failures + 1 };
-            await journal.SetStateAsync(HealthKey(attempt.Source), JsonSerializer.Serialize(state), cancellationToken);
+            await _state.SetSyncRecordAsync(attempt.Source, state, cancellationToken);
 
             var newest = await journal.NewestEventTimeAsync(attempt.Source, cancellationToken);
             var (events, unresolved) = coverage.GetValueOrDefault(attempt.Source);
@@ -47,19 +43,13 @@ public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store,
                 unresolved,
                 attempt.BadItemCount,
                 newest is { } t ? Math.Max(0, (now - t).TotalSeconds) : null,
-                state.LastSuccessUnix is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null,
+                state.LastSuccess,
                 state.Failures));
         }
 
         await store.WriteSourceHealthAsync(health, cancellationToken);
     }
 
-    private sealed record HealthState
-    {
-        public long? LastSuccessUnix { get; init; }
-
-        public int Failures { get; init; }
-    }
 }
 
 /// <summary>
@@ -71,20 +61,19 @@ public static class CoverageState
     /// <summary>Days of coverage summed into a source's event and unresolved counts.</summary>
     public const int Days = 28;
 
-    private static string Key(DateOnly day) => "coverage:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     /// <summary>Records each recomputed day that can still fall in the window ending <paramref name="today"/>.</summary>
     public static async Task RecordAsync(IEventJournal journal, DateOnly today, DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, Dictionary<string, SourceCoverage>> daily, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(daily);
+        var state = new JournalState(journal);
         var first = today.AddDays(-(Days - 1));
         for (var day = from < first ? first : from; day <= to; day = day.AddDays(1))
         {
             var counts = daily.TryGetValue(day, out var bySource)
-                ? bySource.ToDictionary(kv => kv.Key, kv => new[] { kv.Value.Resolved, kv.Value.Unresolved }, StringComparer.Ordinal)
+                ? bySource.ToDictionary(kv => kv.Key, kv => new DayCoverage(kv.Value.Resolved, kv.Value.Unresolved), StringComparer.Ordinal)
                 : [];
-            await journal.SetStateAsync(Key(day), JsonSerializer.Serialize(counts), cancellationToken);
+            await state.SetCoverageAsync(day, counts, cancellationToken);
         }
     }
 
@@ -92,18 +81,14 @@ public static class CoverageState
     public static async Task<Dictionary<string, (long Events, long Unresolved)>> SumAsync(IEventJournal journal, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
+        var state = new JournalState(journal);
         var sums = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         for (var day = today.AddDays(-(Days - 1)); day <= today; day = day.AddDays(1))
         {
-            if (await journal.GetStateAsync(Key(day), cancellationToken) is not { } json)
-            {
-                continue;
-            }
-
-            foreach (var (source, counts) in JsonSerializer.Deserialize<Dictionary<string, long[]>>(json) ?? [])
+            foreach (var (source, counts) in await state.GetCoverageAsync(day, cancellationToken) ?? new Dictionary<string, DayCoverage>())
             {
                 var (events, unresolved) = sums.GetValueOrDefault(source);
-                sums[source] = (events + counts[0] + counts[1], unresolved + counts[1]);
+                sums[source] = (events + counts.Resolved + counts.Unresolved, unresolved + counts.Unresolved);
             }
         }
 

@@ -33,7 +33,6 @@ public static class MetricsCli
         root.Subcommands.Add(SyncCommand(output, error));
         root.Subcommands.Add(BackfillCommand(output, error));
         root.Subcommands.Add(HealthCommand(output, error));
-        root.Subcommands.Add(DemoCommand.Build(output, error));
         return root;
     }
 
@@ -226,19 +225,28 @@ public static class MetricsCli
 
     private static async Task<int> SyncAndRecomputeAsync(IHost host, string? source, DateTimeOffset? from, DateTimeOffset? to, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var sync = host.Services.GetRequiredService<SourceSyncService>();
-        SyncReport report;
+        IngestionResult result;
         try
         {
-            report = await sync.SyncAsync(source, from, to, new SyncProgress<Metrics.Sources.Sync.SyncProgress>(p =>
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{p.Source}: {p.Pages:N0} pages, {p.Items:N0} items, {p.Events:N0} events ({p.EventsPerSecond:N0} events/s)"))), ct);
+            result = await host.Services.GetRequiredService<IngestionCycle>().RunAsync(
+                new IngestionRequest
+                {
+                    Sources = source is null ? null : [source],
+                    BackfillFrom = from,
+                    BackfillTo = to,
+                    SyncProgress = new SyncProgress<Metrics.Sources.Sync.SyncProgress>(p =>
+                        error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{p.Source}: {p.Pages:N0} pages, {p.Items:N0} items, {p.Events:N0} events ({p.EventsPerSecond:N0} events/s)"))),
+                    RecomputeProgress = RecomputeProgressPrinter(error),
+                },
+                ct);
         }
         catch (ArgumentException ex)
         {
             throw new CliException(ex.Message);
         }
 
+        var report = result.Sync;
         foreach (var s in report.Sources)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -256,9 +264,7 @@ public static class MetricsCli
             }
         }
 
-        // One failing source must not block the KPIs of the others: recompute whatever was stored.
-        await RecomputeDirtyAsync(host, null, output, error, ct);
-        await host.Services.GetRequiredService<SourceHealthReporter>().ReportAsync(report.Sources, ct);
+        await PrintRecomputedAsync(output, result.Recompute);
         return report.Succeeded ? (report.BadItems > 0 ? Rejected : Ok) : Failed;
     }
 
@@ -266,6 +272,12 @@ public static class MetricsCli
     {
         await host.Services.GetRequiredService<IKpiStore>().EnsureReadyAsync(ct);
         var result = await host.Services.GetRequiredService<KpiRecomputer>().RecomputeDirtyAsync(through, RecomputeProgressPrinter(error), ct);
+        await PrintRecomputedAsync(output, result);
+    }
+
+    /// <summary>One line on what a recompute did, or that nothing was dirty.</summary>
+    public static async Task PrintRecomputedAsync(TextWriter output, RecomputeResult? result)
+    {
         if (result is null)
         {
             await output.WriteLineAsync("nothing to recompute");
@@ -283,7 +295,7 @@ public static class MetricsCli
             $"in {result.Elapsed.TotalSeconds:F1} s" + (unresolved.Length > 0 ? $"; unresolved events: {unresolved}" : string.Empty));
     }
 
-    private static SyncProgress<RecomputeProgress> RecomputeProgressPrinter(TextWriter error)
+    public static IProgress<RecomputeProgress> RecomputeProgressPrinter(TextWriter error)
     {
         TimeSpan? last = null;
         return new SyncProgress<RecomputeProgress>(p =>
@@ -351,7 +363,7 @@ public static class MetricsCli
         return Failed;
     }
 
-    internal static async Task WriteConfigurationErrorsAsync(TextWriter error, IEnumerable<OptionsValidationException> exceptions)
+    public static async Task WriteConfigurationErrorsAsync(TextWriter error, IEnumerable<OptionsValidationException> exceptions)
     {
         foreach (var failure in exceptions.SelectMany(e => e.Failures).Distinct(StringComparer.Ordinal))
         {

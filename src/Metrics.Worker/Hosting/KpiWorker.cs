@@ -1,5 +1,4 @@
 using Metrics.Core.Ports;
-using Metrics.Sources.Sync;
 using System.Diagnostics;
 using Metrics.Worker.Application;
 using Metrics.Worker.Telemetry;
@@ -13,15 +12,13 @@ namespace Metrics.Worker.Hosting;
 /// sources, and the journal's dirty mark keeps what still needs writing.
 /// </summary>
 public sealed class KpiWorker(
+    IngestionCycle cycle,
     KpiRecomputer recomputer,
-    IKpiStore store,
-    IServiceScopeFactory scopes,
     IOptions<WorkerOptions> options,
     TimeProvider timeProvider,
     ILogger<KpiWorker> logger,
     WorkerTelemetry telemetry,
-    IEventJournal journal,
-    SourceHealthReporter sourceHealth) : BackgroundService
+    IEventJournal journal) : BackgroundService
 {
     private readonly Dictionary<string, DateTimeOffset> _nextSync = new(StringComparer.Ordinal);
 
@@ -32,7 +29,6 @@ public sealed class KpiWorker(
     {
         var interval = options.Value.Interval;
         Log.WorkerStarted(logger, interval);
-        var storeReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = timeProvider.GetTimestamp();
@@ -40,15 +36,7 @@ public sealed class KpiWorker(
             var succeeded = false;
             try
             {
-                var attempts = await SyncDueSourcesAsync(stoppingToken);
-                if (!storeReady)
-                {
-                    await store.EnsureReadyAsync(stoppingToken);
-                    storeReady = true;
-                }
-
-                await recomputer.RecomputeDirtyAsync(cancellationToken: stoppingToken);
-                await sourceHealth.ReportAsync(attempts, stoppingToken);
+                await cycle.RunAsync(new IngestionRequest { Sources = DueSources() }, stoppingToken);
                 LastSuccessfulCycle = timeProvider.GetUtcNow();
                 succeeded = true;
             }
@@ -59,7 +47,7 @@ public sealed class KpiWorker(
             }
             catch (Exception ex)
             {
-                if (!storeReady)
+                if (!cycle.StoreReady)
                 {
                     Log.StoreNotReady(logger, ex);
                 }
@@ -102,36 +90,22 @@ public sealed class KpiWorker(
         }
     }
 
-    private async Task<List<SourceSyncResult>> SyncDueSourcesAsync(CancellationToken cancellationToken)
+    /// <summary>The enabled sources whose own interval has passed; each is then due again one interval later.</summary>
+    private List<string> DueSources()
     {
-        var attempts = new List<SourceSyncResult>();
-        using var scope = scopes.CreateScope();
-        var sync = scope.ServiceProvider.GetRequiredService<SourceSyncService>();
         var now = timeProvider.GetUtcNow();
-        foreach (var schedule in sync.Schedules.Where(s => s.Enabled))
+        var due = new List<string>();
+        foreach (var schedule in cycle.Schedules.Where(s => s.Enabled))
         {
-            if (_nextSync.TryGetValue(schedule.Name, out var due) && due > now)
+            if (_nextSync.TryGetValue(schedule.Name, out var next) && next > now)
             {
                 continue;
             }
 
             _nextSync[schedule.Name] = now + schedule.Interval;
-            try
-            {
-                var report = await sync.SyncAsync(schedule.Name, null, null, null, cancellationToken);
-                attempts.AddRange(report.Sources);
-                foreach (var source in report.Sources.Where(s => !s.Succeeded))
-                {
-                    Log.SourceFailed(logger, source.Source, source.Error ?? "unknown error");
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.SourceCrashed(logger, schedule.Name, ex);
-                attempts.Add(new SourceSyncResult(schedule.Name) { Error = ex.GetType().Name });
-            }
+            due.Add(schedule.Name);
         }
 
-        return attempts;
+        return due;
     }
 }

@@ -25,6 +25,7 @@ public static class MetricsWorkerServiceCollectionExtensions
         services.AddSingleton<KpiRecomputer>();
         services.AddSingleton<CanonicalImporter>();
         services.AddSingleton<SourceHealthReporter>();
+        services.AddSingleton<IngestionCycle>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrics.Core.Events;
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Lms;
 using static Metrics.Sources.Tests.Lms.XapiPayloads;

@@ -1,4 +1,5 @@
 using Metrics.Core.Events;
+using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Tests.Fakes;
 using Microsoft.AspNetCore.Http;
@@ -181,7 +182,7 @@ public sealed class XapiSourceTests
         Assert.False(lms.Succeeded);
         Assert.Contains("HTTP 502", lms.Error, StringComparison.Ordinal);
         Assert.Equal(2, server.Requests.Count);
-        Assert.Null(await host.Journal.GetStateAsync(SourceSyncService.CheckpointKey("lms")));
+        Assert.Null(await new JournalState(host.Journal).GetCheckpointAsync("lms"));
     }
 
     [Fact]

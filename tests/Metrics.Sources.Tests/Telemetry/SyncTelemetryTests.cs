@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Telemetry;
 using Metrics.Sources.Tests.Fakes;
@@ -52,7 +53,7 @@ public sealed class SyncTelemetryTests
         Assert.All(recorder.All(), m => Assert.Equal("lms", m.Source));
         // Now is 12:00; the newest stored event is 10:00 the same day.
         Assert.Equal([7200.0], recorder.Observe("metrics.source.checkpoint_lag"));
-        Assert.Equal("2026-03-10T10:00:00.0000000+00:00", await host.Journal.GetStateAsync(SourceSyncService.NewestEventKey("lms")));
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero), await new JournalState(host.Journal).GetNewestEventAsync("lms"));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class SyncTelemetryTests
     public async Task SyncAsync_AfterRestartWithNothingNew_LagComesFromTheJournal()
     {
         var journal = new InMemoryEventJournal();
-        await journal.SetStateAsync(SourceSyncService.NewestEventKey("lms"), "2026-03-09T12:00:00.0000000+00:00");
+        await new JournalState(journal).SetNewestEventAsync("lms", new DateTimeOffset(2026, 3, 9, 12, 0, 0, TimeSpan.Zero));
         await using var server = await VendorServer.StartAsync((ctx, _) =>
         {
             ctx.Response.Headers["X-Experience-API-Version"] = "1.0.3";

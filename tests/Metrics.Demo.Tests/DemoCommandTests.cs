@@ -1,8 +1,7 @@
 using System.Globalization;
 using Metrics.Testing;
-using Metrics.Worker.Cli;
 
-namespace Metrics.Worker.Tests.Cli;
+namespace Metrics.Demo.Tests;
 
 public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<InfluxDbFixture>
 {
@@ -11,7 +10,7 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
     {
         var state = Path.Combine(Path.GetTempPath(), "metrics-demo-" + Guid.NewGuid().ToString("N"));
         var database = influx.NewDatabase();
-        string[] args = ["demo", "--exit-after-backfill", "--employees", "40", "--days", "30", "--influx-url", influx.Url, "--state", state, "--Influx:Database", database];
+        string[] args = ["--exit-after-backfill", "--employees", "40", "--days", "30", "--influx-url", influx.Url, "--state", state, "--Influx:Database", database];
         try
         {
             var first = await RunAsync(args);
@@ -46,7 +45,7 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
         var state = Path.Combine(Path.GetTempPath(), "metrics-demo-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var result = await RunAsync(["demo", "--exit-after-backfill", "--no-simulator", "--influx-url", influx.Url, "--state", state, "--Influx:Database", influx.NewDatabase()]);
+            var result = await RunAsync(["--exit-after-backfill", "--no-simulator", "--influx-url", influx.Url, "--state", state, "--Influx:Database", influx.NewDatabase()]);
 
             Assert.True(result.Code == 0, result.Error);
             Assert.Contains("no simulator", result.Error, StringComparison.Ordinal);
@@ -63,7 +62,7 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
     [Fact]
     public async Task Demo_UnreachableInfluxUrl_FailsNamingIt()
     {
-        var result = await RunAsync(["demo", "--exit-after-backfill", "--influx-url", "http://127.0.0.1:9", "--state", Path.Combine(Path.GetTempPath(), "metrics-demo-unused")]);
+        var result = await RunAsync(["--exit-after-backfill", "--influx-url", "http://127.0.0.1:9", "--state", Path.Combine(Path.GetTempPath(), "metrics-demo-unused")]);
 
         Assert.Equal(1, result.Code);
         Assert.Contains("--influx-url http://127.0.0.1:9 does not answer /ping", result.Error, StringComparison.Ordinal);
@@ -73,7 +72,7 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var code = await MetricsCli.Build(output, error).Parse(args).InvokeAsync();
+        var code = await DemoCommand.Build(output, error).Parse(args).InvokeAsync();
         return (code, output.ToString(), error.ToString());
     }
 }

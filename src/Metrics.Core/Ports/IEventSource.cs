@@ -1,6 +1,6 @@
 using Metrics.Core.Events;
 
-namespace Metrics.Sources.Common;
+namespace Metrics.Core.Ports;
 
 /// <summary>
 /// A pulled source of canonical events. A pull yields pages in the server's order; the sync service stores each page

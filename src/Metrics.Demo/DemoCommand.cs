@@ -9,12 +9,13 @@ using Metrics.Simulator;
 using Metrics.Simulator.Hosting;
 using Metrics.Sources.Sync;
 using Metrics.Worker.Application;
+using Metrics.Worker.Cli;
 using Metrics.Worker.Hosting;
 
-namespace Metrics.Worker.Cli;
+namespace Metrics.Demo;
 
 /// <summary>
-/// <c>metrics demo</c>: the whole service in one command. It finds (or installs and starts) an InfluxDB, starts the
+/// <c>metrics-demo</c>: the whole service in one command. It finds (or installs and starts) an InfluxDB, starts the
 /// demo company simulator, pulls its history through the real connectors, writes the KPIs, prints a summary, then
 /// keeps the service running until Ctrl-C. Its state lives in <c>.demo/</c>, so a second run reuses it.
 /// </summary>
@@ -22,7 +23,7 @@ public static class DemoCommand
 {
     private const string DefaultInfluxUrl = "http://127.0.0.1:8086";
 
-    public static Command Build(TextWriter output, TextWriter error)
+    public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var employees = new Option<int>("--employees") { Description = "People in the demo company.", DefaultValueFactory = _ => 200 };
         var days = new Option<int>("--days") { Description = "Days of history.", DefaultValueFactory = _ => 120 };
@@ -32,7 +33,7 @@ public static class DemoCommand
         var urls = new Option<string>("--urls") { Description = "Where the service listens after the backfill.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var exit = new Option<bool>("--exit-after-backfill") { Description = "Stop after the summary instead of running the service." };
         var noSimulator = new Option<bool>("--no-simulator") { Description = "Pull the sources configured under Sources:* (real ones) instead of starting the simulator." };
-        var command = new Command("demo", "Run the whole service against the demo company simulator, with a local InfluxDB if none is reachable.")
+        var command = new RootCommand("Run the whole service against the demo company simulator, with a local InfluxDB if none is reachable.")
         {
             employees, days, seed, influxUrl, state, urls, exit, noSimulator,
         };
@@ -101,16 +102,16 @@ public static class DemoCommand
         {
             var clock = Stopwatch.StartNew();
             await error.WriteLineAsync("demo: pulling the sources through the connectors (a second run only pulls what is new)...");
-            var report = await host.Services.GetRequiredService<SourceSyncService>().SyncAsync(null, null, null, new ProgressPrinter(error), ct);
-            foreach (var s in report.Sources)
+            var cycle = await host.Services.GetRequiredService<IngestionCycle>().RunAsync(
+                new IngestionRequest { SyncProgress = new ProgressPrinter(error), RecomputeProgress = MetricsCli.RecomputeProgressPrinter(error) }, ct);
+            foreach (var s in cycle.Sync.Sources)
             {
                 await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"demo: {s.Source}: {(s.Succeeded ? "ok" : "FAILED: " + s.Error)}, {s.Pages:N0} pages, {s.EventsStored:N0} events, " +
                     $"{s.BadItemCount:N0} rejected items, {s.Unresolved:N0} unresolved"));
             }
 
-            await MetricsCli.RecomputeDirtyAsync(host, null, error, error, ct);
-            await host.Services.GetRequiredService<SourceHealthReporter>().ReportAsync(report.Sources, ct);
+            await MetricsCli.PrintRecomputedAsync(error, cycle.Recompute);
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"demo: backfill done in {clock.Elapsed.TotalSeconds:F0} s"));
             await PrintSummaryAsync(host, output, ct);
             today = host.Services.GetRequiredService<KpiRecomputer>().Today;
