@@ -161,6 +161,17 @@ public sealed partial class DashboardLintTests
         Assert.True(checkedPanels > 0, "no panel shows a KPI with a target");
     }
 
+    [Fact]
+    public void Dashboards_RankingPanels_ReadOnlyTheLastValueOfEachSeries()
+    {
+        // A bar gauge shows one value per department; reading every point of a year of 50 departments to keep the last
+        // costs hundreds of milliseconds, last() lets InfluxDB answer with one row per series.
+        var rankings = AllPanels.Where(p => p.Type == "bargauge").ToList();
+        Assert.NotEmpty(rankings);
+        Assert.All(rankings.SelectMany(p => p.Targets.Select(t => (p, Query: t["query"]!.GetValue<string>()))), x =>
+            Assert.True(x.Query.StartsWith("SELECT last(\"value\")", StringComparison.Ordinal), $"{x.p}: a ranking reads every point: {x.Query}"));
+    }
+
     private static List<string> QueriedKpis(Panel p) =>
         p.Targets.SelectMany(t => KpiFilter().Matches(t["query"]!.GetValue<string>()).Select(m => m.Groups[1].Value)).Distinct(StringComparer.Ordinal).ToList();
 
