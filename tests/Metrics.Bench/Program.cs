@@ -2,19 +2,30 @@ using System.Diagnostics;
 using System.Globalization;
 using Metrics.Bench;
 
-// Usage: dotnet run -c Release --project tests/Metrics.Bench -- [engine|journal] [people] [events] [days]
-// Prints events/s, elapsed time and peak memory; the goal is ~50M events of 100k people in about a minute
-// within 512 MiB (run it under `systemd-run -p MemoryMax=512M` or `ulimit -v` to enforce the cap).
-var mode = args.Length > 0 ? args[0] : "engine";
-var people = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-var events = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 50_000_000;
-var days = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 365;
+// Usage (docs/performance.md):
+//   dotnet run -c Release --project tests/Metrics.Bench -- path [people] [events-per-person] [days]
+//     the whole user path at that scale, each stage with its rate, the limit measured in the same run, their ratio
+//     and its peak RSS (default 10,000 people, 50 events each, 365 days)
+//   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days]
+//     the engine alone on generated events, or appended to a journal and streamed back
+var mode = args.Length > 0 ? args[0] : "path";
+int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 
+if (mode == "path")
+{
+    var company = new BenchCompany(Arg(1, 10_000), Arg(3, 365), Arg(2, 50));
+    await new PathBench(company, Console.Out).RunAsync();
+    return;
+}
+
+var people = Arg(1, 100_000);
+var events = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 50_000_000;
+var days = Arg(3, 365);
 var result = mode switch
 {
     "engine" => RecomputeBench.Engine(people, events, days),
     "journal" => await RecomputeBench.JournalAsync(people, events, days),
-    _ => throw new ArgumentException($"unknown mode '{mode}': engine or journal"),
+    _ => throw new ArgumentException($"unknown mode '{mode}': path, engine or journal"),
 };
 
 using var process = Process.GetCurrentProcess();

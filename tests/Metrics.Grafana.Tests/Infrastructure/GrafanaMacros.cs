@@ -5,7 +5,7 @@ namespace Metrics.Grafana.Tests.Infrastructure;
 
 /// <summary>
 /// What Grafana does to an InfluxQL query before sending it: its time macros become the range and interval of the
-/// request, template variables their current values. Whatever starts with <c>$</c> and is not known here stays, so a
+/// request (<c>${__from}</c> and <c>${__to}</c> its bounds in epoch milliseconds), template variables their current values. Whatever starts with <c>$</c> and is not known here stays, so a
 /// test can tell an unknown variable.
 /// </summary>
 public static partial class GrafanaMacros
@@ -18,6 +18,8 @@ public static partial class GrafanaMacros
         var timeFilter = string.Create(CultureInfo.InvariantCulture, $"time >= {fromMs}ms and time <= {toMs}ms");
         var interval = Interval(from, to);
         var result = query
+            .Replace("${__from}", fromMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("${__to}", toMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("$__timeFilter", timeFilter, StringComparison.Ordinal)
             .Replace("$timeFilter", timeFilter, StringComparison.Ordinal)
             .Replace("$__interval_ms", ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
