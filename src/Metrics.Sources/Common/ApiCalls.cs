@@ -47,6 +47,21 @@ public static class ApiCalls
         return response;
     }
 
+    /// <summary>The HTTP status a page failed with, when it failed with one.</summary>
+    public static HttpStatusCode? StatusOf(SourcePageException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ApiException { StatusCode: var code } api && code != default && !IsDeserialisation(api))
+            {
+                return code;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A short, identifier-free description of a failure, for logs and reports.</summary>
     public static string Describe(Exception exception)
     {

@@ -81,8 +81,28 @@ public static class SourceHttp
         resilience.Retry.UseJitter = true;
         resilience.Retry.ShouldRetryAfterHeader = true;
         resilience.CircuitBreaker.BreakDuration = r.BreakDuration;
+        resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(CountsAgainstCircuit(args.Outcome));
         var sampling = r.AttemptTimeout * 2;
         resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>
+    /// Whether an outcome is a sign the vendor is broken. A 429, and a 503 that says when to come back
+    /// (<c>Retry-After</c>), only ask the client to slow down: the retry waits as told, and counting them would open the
+    /// circuit under a rate-limit storm and starve a source that merely needs to go slower.
+    /// </summary>
+    public static bool CountsAgainstCircuit(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Result is { } response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests
+                || (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null))
+            {
+                return false;
+            }
+        }
+
+        return HttpClientResiliencePredicates.IsTransient(outcome);
     }
 
     /// <summary>An HTTP Basic credential value (<c>user:secret</c>, Base64).</summary>

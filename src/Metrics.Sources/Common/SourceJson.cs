@@ -10,7 +10,12 @@ public static class SourceJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    public static RefitSettings CreateRefitSettings() => new(new SystemTextJsonContentSerializer(Options));
+    /// <summary>Refit settings of every source client: the shared JSON options, and query values as the vendors' OpenAPI
+    /// documents type them (booleans as <c>true</c>/<c>false</c>, not .NET's <c>True</c>).</summary>
+    public static RefitSettings CreateRefitSettings() => new(new SystemTextJsonContentSerializer(Options))
+    {
+        UrlParameterFormatter = new WireUrlParameterFormatter(),
+    };
 
     /// <summary>Deserialises one item of a page; a malformed item throws <see cref="JsonException"/> for that item only.</summary>
     public static T Item<T>(JsonElement element) =>
@@ -106,4 +111,16 @@ public sealed class StringOrNumberConverter : System.Text.Json.Serialization.Jso
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, string value, System.Text.Json.JsonSerializerOptions options) =>
         writer.WriteStringValue(value);
+}
+
+/// <summary>Formats query and path values the way JSON and OpenAPI spell them; everything else as Refit does.</summary>
+public sealed class WireUrlParameterFormatter : IUrlParameterFormatter
+{
+    private readonly DefaultUrlParameterFormatter _default = new();
+
+    public string? Format(object? value, System.Reflection.ICustomAttributeProvider attributeProvider, Type type) => value switch
+    {
+        bool b => b ? "true" : "false",
+        _ => _default.Format(value, attributeProvider, type),
+    };
 }

@@ -44,6 +44,12 @@ public abstract class SourceOptions
 
     /// <summary>Retry, timeout and circuit-breaker settings of this source's HTTP client.</summary>
     public SourceResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Sets the vendor's credentials and version headers on the source's client. Runs only once the source has
+    /// a base URL, so a disabled, unconfigured source never fails the container.</summary>
+    public virtual void ConfigureClient(HttpClient client)
+    {
+    }
 }
 
 /// <summary>

@@ -8,7 +8,6 @@ using Metrics.Sources.Telemetry;
 using Metrics.Sources.Ticketing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,38 +27,12 @@ public static class MetricsSourcesServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SourceTelemetry>();
 
-        AddSourceOptions<LmsOptions, LmsOptionsValidator>(services, configuration, LmsOptions.SectionName);
-        services.AddSourceClient<IXapiApi, LmsOptions>("source-lms", o => o.BaseUrl, (client, o) =>
-        {
-            client.DefaultRequestHeaders.Add("X-Experience-API-Version", o.Version);
-            if (o.Username is not null && o.Password is not null)
-            {
-                client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(o.Username, o.Password);
-            }
-        });
-        services.AddTransient<IEventSource, XapiSource>();
+        // One line per connector folder (see docs/sources.md, "How to add a connector").
+        services.AddConnector<IXapiApi, LmsOptions, LmsOptionsValidator, XapiSource>(configuration, LmsOptions.SectionName);
+        services.AddConnector<IN8nApi, LowCodeOptions, LowCodeOptionsValidator, N8nSource>(configuration, LowCodeOptions.SectionName);
+        services.AddConnector<IJiraApi, TicketingOptions, TicketingOptionsValidator, JiraSource>(configuration, TicketingOptions.SectionName);
 
-        AddSourceOptions<LowCodeOptions, LowCodeOptionsValidator>(services, configuration, LowCodeOptions.SectionName);
-        services.AddSourceClient<IN8nApi, LowCodeOptions>("source-lowcode", o => o.BaseUrl, (client, o) =>
-        {
-            if (o.ApiKey is not null)
-            {
-                client.DefaultRequestHeaders.Add("X-N8N-API-KEY", o.ApiKey);
-            }
-        });
-        services.AddTransient<IEventSource, N8nSource>();
-
-        AddSourceOptions<TicketingOptions, TicketingOptionsValidator>(services, configuration, TicketingOptions.SectionName);
-        services.AddSourceClient<IJiraApi, TicketingOptions>("source-ticketing", o => o.BaseUrl, (client, o) =>
-        {
-            if (o.Email is not null && o.ApiToken is not null)
-            {
-                client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(o.Email, o.ApiToken);
-            }
-        });
-        services.AddTransient<IEventSource, JiraSource>();
-
-        AddSourceOptions<DirectoryOptions, DirectoryOptionsValidator>(services, configuration, DirectoryOptions.SectionName);
+        services.AddSourceOptions<DirectoryOptions, DirectoryOptionsValidator>(configuration, DirectoryOptions.SectionName);
         services.PostConfigure<DirectoryOptions>(o =>
         {
             if (string.IsNullOrWhiteSpace(o.TimeZone))
@@ -74,13 +47,5 @@ public static class MetricsSourcesServiceCollectionExtensions
 
         services.AddTransient<SourceSyncService>();
         return services;
-    }
-
-    private static void AddSourceOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : SourceOptions
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

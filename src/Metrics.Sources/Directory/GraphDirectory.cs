@@ -30,7 +30,7 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
         {
             return await RoundAsync(options, state, authorization, cancellationToken);
         }
-        catch (SourcePageException ex) when (state.DeltaLink is not null && ex.InnerException is ApiException { StatusCode: HttpStatusCode.Gone })
+        catch (SourcePageException ex) when (state.DeltaLink is not null && IsExpiredDelta(ex))
         {
             // The delta token expired: start over with a full enumeration.
             return await RoundAsync(options, new GraphDirectoryState(), authorization, cancellationToken);
@@ -58,38 +58,58 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
             : response.Content.AccessToken;
     }
 
+    /// <summary>
+    /// Whether a failed delta round means the token is gone and a full enumeration must start over. Graph answers an
+    /// expired token of directory resources with 400 <c>syncStateNotFound</c> (delta links of users live seven days) and
+    /// other lost sync states with 410 Gone (<c>resyncRequired</c>, <c>syncStateInvalid</c>).
+    /// </summary>
+    public static bool IsExpiredDelta(SourcePageException exception) => ApiCalls.StatusOf(exception) switch
+    {
+        HttpStatusCode.Gone => true,
+        HttpStatusCode.BadRequest => ErrorCode(exception) is { } code && ExpiredCodes.Contains(code),
+        _ => false,
+    };
+
+    private static readonly HashSet<string> ExpiredCodes = new(StringComparer.OrdinalIgnoreCase) { "syncStateNotFound", "syncStateInvalid", "resyncRequired" };
+
+    private static string? ErrorCode(SourcePageException exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ApiException { Content: { Length: > 0 } body })
+            {
+                try
+                {
+                    return JsonSerializer.Deserialize<GraphErrorBody>(body, SourceJson.Options)?.Error?.Code;
+                }
+                catch (JsonException)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private async Task<GraphDirectoryState> RoundAsync(DirectoryOptions o, GraphDirectoryState state, string authorization, CancellationToken cancellationToken)
     {
         var origin = o.BaseUrl!;
-        var link = state.DeltaLink ?? DeltaUrl(origin);
-        var pageNumber = 0;
-        while (true)
+        await foreach (var page in Paging.ReadAsync("users delta", GraphPage.Shape(origin), o.MaxItemsPerPage,
+            (link, ct) => graph.GetUsersAsync(link!, authorization, ct), cancellationToken, state.DeltaLink ?? DeltaUrl(origin)))
         {
-            pageNumber++;
-            var what = $"users delta page {pageNumber}";
-            var current = link;
-            using var response = await ApiCalls.SendAsync(() => graph.GetUsersAsync(current, authorization, cancellationToken), what, cancellationToken);
-            var body = response.Content!;
-            var users = body.Value ?? throw new SourcePageException($"{what} failed: no value array");
-            if (users.Count > o.MaxItemsPerPage)
-            {
-                throw new SourcePageException($"{what} failed: {users.Count} users exceed MaxItemsPerPage {o.MaxItemsPerPage}");
-            }
-
-            foreach (var user in users)
+            foreach (var user in page.Items)
             {
                 Merge(state, user);
             }
 
-            if (!string.IsNullOrEmpty(body.NextLink))
+            if (page.Next is null)
             {
-                link = CheckLink(body.NextLink, origin, what);
-                continue;
+                state.DeltaLink = string.IsNullOrEmpty(page.Body.DeltaLink) ? null : CheckLink(page.Body.DeltaLink, origin, page.What);
             }
-
-            state.DeltaLink = string.IsNullOrEmpty(body.DeltaLink) ? null : CheckLink(body.DeltaLink, origin, what);
-            return state;
         }
+
+        return state;
     }
 
     /// <summary>The first round of a delta query: every user, ending with an <c>@odata.deltaLink</c> for later changes.</summary>
@@ -99,7 +119,7 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
         return baseUrl.AbsoluteUri.TrimEnd('/') + "/v1.0/users/delta?$select=" + Select + "&$expand=" + Expand;
     }
 
-    private static string CheckLink(string link, Uri origin, string what) =>
+    public static string CheckLink(string link, Uri origin, string what) =>
         Uri.TryCreate(link, UriKind.Absolute, out var uri) && SourceHttp.IsSameOrigin(uri, origin)
             ? link
             : throw new SourcePageException($"{what}: paging link does not point at the configured Graph origin");

@@ -59,6 +59,17 @@ public sealed class LmsOptions : SourceOptions
         AdlVerbs + "mastered", AdlVerbs + "scored", AdlVerbs + "suspended", AdlVerbs + "resumed", AdlVerbs + "abandoned",
         AdlVerbs + "waived", AdlVerbs + "satisfied", "https://w3id.org/xapi/adl/verbs/satisfied", "https://w3id.org/xapi/adl/verbs/waived",
     ];
+
+    /// <summary>The xAPI version header and HTTP Basic credentials on every request.</summary>
+    public override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.DefaultRequestHeaders.Add("X-Experience-API-Version", Version);
+        if (Username is not null && Password is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(Username, Password);
+        }
+    }
 }
 
 public sealed class LmsOptionsValidator() : SourceOptionsValidator<LmsOptions>(LmsOptions.SectionName)

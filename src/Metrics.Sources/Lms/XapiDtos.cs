@@ -1,11 +1,17 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Metrics.Core.Ports;
+using Metrics.Sources.Common;
 
 namespace Metrics.Sources.Lms;
 
 /// <summary>xAPI StatementResult. Statements stay raw so one malformed statement fails alone.</summary>
 public sealed class XapiStatementResult
 {
+    /// <summary>Link paging: <c>more</c> is resolved against the LRS origin and must stay on it.</summary>
+    public static PageShape<XapiStatementResult> Shape(Uri origin) =>
+        new("statements", r => r.Statements, (r, _) => XapiSource.NextLink(r.More, origin, "statements"));
+
     public List<JsonElement>? Statements { get; set; }
 
     /// <summary>Relative IRL of the next page, or empty at the end.</summary>

@@ -31,31 +31,17 @@ public sealed class XapiSource(IXapiApi api, IOptions<LmsOptions> options, TimeP
         var until = window.To is { } to && to < now ? to : now;
         var origin = new Uri(o.BaseUrl!.GetLeftPart(UriPartial.Authority));
         var best = Checkpoints.Parse(checkpoint);
-        string? next = null;
-        var pageNumber = 0;
-        do
+        await foreach (var read in Paging.ReadAsync("statements", XapiStatementResult.Shape(origin), o.MaxItemsPerPage,
+            (link, ct) => link is null
+                ? api.GetStatementsAsync(Time(since), Time(until), o.PageSize, "true", "exact", ct)
+                : api.GetMoreAsync(link, ct),
+            cancellationToken))
         {
-            pageNumber++;
-            var what = $"statements page {pageNumber}";
-            var link = next;
-            using var response = await ApiCalls.SendAsync(
-                () => link is null
-                    ? api.GetStatementsAsync(Time(since), Time(until), o.PageSize, "true", "exact", cancellationToken)
-                    : api.GetMoreAsync(link, cancellationToken),
-                what,
-                cancellationToken);
-            var body = response.Content!;
-            var statements = body.Statements ?? throw new SourcePageException($"{what} failed: no statements array");
-            if (statements.Count > o.MaxItemsPerPage)
-            {
-                throw new SourcePageException($"{what} failed: {statements.Count} statements exceed MaxItemsPerPage {o.MaxItemsPerPage}");
-            }
-
-            var consistentThrough = response.Headers is { } headers && headers.TryGetValues(ConsistentThroughHeader, out var values)
+            var consistentThrough = read.Headers is { } headers && headers.TryGetValues(ConsistentThroughHeader, out var values)
                 && SourceJson.TryParseTime(values.FirstOrDefault(), out var ct) ? ct : (DateTimeOffset?)null;
-            var page = new PageBuilder(SourceName) { ItemCount = statements.Count };
+            var page = new PageBuilder(SourceName) { ItemCount = read.Items.Count };
             DateTimeOffset? lastStored = null;
-            foreach (var raw in statements)
+            foreach (var raw in read.Items)
             {
                 if (mapper.Map(raw, page) is { } stored && (lastStored is null || stored > lastStored))
                 {
@@ -72,25 +58,8 @@ public sealed class XapiSource(IXapiApi api, IOptions<LmsOptions> options, TimeP
                 }
             }
 
-            SourcePageException? refused = null;
-            try
-            {
-                next = NextLink(body.More, origin, what);
-            }
-            catch (SourcePageException ex)
-            {
-                // This page is sound; only the way on is not. Store it, then stop.
-                refused = ex;
-                next = null;
-            }
-
             yield return page.Build(window.IsBackfill || best is null ? null : Checkpoints.Format(best.Value));
-            if (refused is not null)
-            {
-                throw refused;
-            }
         }
-        while (next is not null);
     }
 
     /// <summary>Resolves a <c>more</c> IRL against the LRS origin (not the xAPI path); null at the end.</summary>

@@ -30,6 +30,16 @@ public sealed class LowCodeOptions : SourceOptions
 
     /// <summary>The person behind a team project, by project id, when it has no single admin.</summary>
     public Dictionary<string, string> ProjectPeople { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The API key header n8n's public API authenticates with.</summary>
+    public override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (ApiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-N8N-API-KEY", ApiKey);
+        }
+    }
 }
 
 public sealed class LowCodeOptionsValidator() : SourceOptionsValidator<LowCodeOptions>(LowCodeOptions.SectionName)

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 
 namespace Metrics.Sources.LowCode;
@@ -7,6 +8,9 @@ namespace Metrics.Sources.LowCode;
 /// <summary>Every n8n list response: <c>{data:[…], nextCursor}</c>. Items stay raw so a malformed one fails alone.</summary>
 public sealed class N8nPage
 {
+    /// <summary>Cursor paging: the next page is asked for with the <c>nextCursor</c> of this one.</summary>
+    public static readonly PageShape<N8nPage> Shape = new("data", p => p.Data, (p, _) => p.NextCursor);
+
     public List<JsonElement>? Data { get; set; }
 
     public string? NextCursor { get; set; }
@@ -42,6 +46,20 @@ public sealed class N8nShare
     public string? Role { get; set; }
 
     public string? ProjectId { get; set; }
+
+    /// <summary>The owning project; newer versions include it (<c>{id, name, type}</c>).</summary>
+    public N8nProject? Project { get; set; }
+}
+
+public sealed class N8nProject
+{
+    public string? Id { get; set; }
+
+    /// <summary>A personal project is named <c>First Last &lt;email&gt;</c> by n8n.</summary>
+    public string? Name { get; set; }
+
+    /// <summary><c>personal</c> or <c>team</c>.</summary>
+    public string? Type { get; set; }
 }
 
 public sealed class N8nExecution
@@ -52,10 +70,12 @@ public sealed class N8nExecution
     [JsonConverter(typeof(StringOrNumberConverter))]
     public string? WorkflowId { get; set; }
 
+    /// <summary><c>canceled, crashed, error, new, running, success, unknown, waiting</c>.</summary>
     public string? Status { get; set; }
 
     public string? Mode { get; set; }
 
+    /// <summary>Null while the execution is queued (status <c>new</c>).</summary>
     public DateTimeOffset? StartedAt { get; set; }
 }
 
@@ -66,4 +86,23 @@ public sealed class N8nProjectMember
     public string? Email { get; set; }
 
     public string? Role { get; set; }
+}
+
+/// <summary>The durable position of the newest-first execution scan, stored as the source's checkpoint.</summary>
+public sealed class N8nCheckpoint
+{
+    /// <summary>Every execution started before this (minus the overlap) was read by a finished scan.</summary>
+    public DateTimeOffset? Through { get; set; }
+
+    /// <summary>An unfinished scan: where it resumes, how far down it must go, and the newest start it saw.</summary>
+    public N8nScan? Scan { get; set; }
+}
+
+public sealed class N8nScan
+{
+    public string Cursor { get; set; } = string.Empty;
+
+    public DateTimeOffset Floor { get; set; }
+
+    public DateTimeOffset? Top { get; set; }
 }

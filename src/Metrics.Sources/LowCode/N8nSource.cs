@@ -1,26 +1,25 @@
-using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Sources.LowCode;
 
 /// <summary>
 /// Reads n8n workflows (to know which are AI workflows and who owns them) and then executions, newest first, until one
-/// started before the checkpoint minus the lookback. Executions carry no user: the person is the owner of the
-/// workflow's owning project. The checkpoint moves only after the whole newest-first scan is stored, since a partial
-/// scan has seen the newest executions but not the older ones below them.
+/// started before the checkpoint minus the overlap. The scan's position is stored after every page (an
+/// <see cref="N8nCheckpoint"/>), so a run that dies halfway, or ends under a 429/503 storm, resumes where it stopped
+/// instead of starting over; only a finished scan moves <see cref="N8nCheckpoint.Through"/>.
 /// </summary>
-public sealed class N8nSource(IN8nApi api, IOptions<LowCodeOptions> options, TimeProvider clock) : IEventSource
+public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> options, TimeProvider clock, ILogger<N8nSource> logger) : IEventSource
 {
-    public const string SourceName = "lowcode";
+    private readonly IN8nApi _api = api;
+    private readonly ILogger _logger = logger;
 
-    public const string PersonalOwnerRole = "project:personalOwner";
-
-    public const string AdminRole = "project:admin";
+    public const string SourceName = N8nMapper.SourceName;
 
     public string Name => SourceName;
 
@@ -31,66 +30,102 @@ public sealed class N8nSource(IN8nApi api, IOptions<LowCodeOptions> options, Tim
     public async IAsyncEnumerable<SourcePage> PullAsync(string? checkpoint, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var mapper = new N8nMapper(o);
         var now = clock.GetUtcNow();
-        var from = window.From ?? Checkpoints.Start(checkpoint, o, now);
+        var state = ReadCheckpoint(checkpoint);
         var to = window.To ?? DateTimeOffset.MaxValue;
 
         var workflowPage = new PageBuilder(SourceName);
-        var workflows = await LoadWorkflowsAsync(o, workflowPage, cancellationToken);
-        var owners = await LoadOwnersAsync(o, workflows.Values.Where(w => w.AiNode is not null), cancellationToken);
+        var workflows = new Dictionary<string, N8nWorkflowInfo>(StringComparer.Ordinal);
+        await foreach (var page in Paging.ReadAsync("workflows", N8nPage.Shape, o.MaxItemsPerPage,
+            (cursor, ct) => _api.GetWorkflowsAsync(o.PageSize, cursor, true, ct), cancellationToken))
+        {
+            workflowPage.ItemCount += page.Items.Count;
+            foreach (var raw in page.Items)
+            {
+                if (mapper.Workflow(raw, workflowPage) is { } w)
+                {
+                    workflows[w.Id] = w;
+                }
+            }
+        }
 
+        var owners = new Owners(this, o, workflows, workflowPage);
+        var workflowFrom = window.From ?? Start(state.Through, o, now);
         foreach (var w in workflows.Values.Where(w => w.AiNode is not null))
         {
-            var person = owners.GetValueOrDefault(w.ProjectId ?? string.Empty);
-            if (w.CreatedAt >= from && w.CreatedAt <= to)
+            if ((w.CreatedAt >= workflowFrom && w.CreatedAt <= to) || (w.UpdatedAt is { } u && u >= workflowFrom && u <= to))
             {
-                Emit(workflowPage, $"wf-{w.Id}-created", EventType.PrototypeCreated, w.CreatedAt, person, w.Id, null, w.ProjectId);
-            }
-
-            if (o.CountBuilds && w.UpdatedAt is { } built && built >= from && built <= to)
-            {
-                var day = built.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                Emit(workflowPage, $"wf-{w.Id}-built-{day}", EventType.AiUsed, built, person, null, w.AiNode, w.ProjectId);
+                mapper.WorkflowEvents(w, await owners.OfAsync(w.ProjectId, cancellationToken), workflowFrom, to, workflowPage);
             }
         }
 
         yield return workflowPage.Build(null);
 
-        var best = Checkpoints.Parse(checkpoint);
-        string? cursor = null;
-        var pageNumber = 0;
-        var reachedOlder = false;
-        while (true)
+        if (window.IsBackfill)
         {
-            pageNumber++;
-            var what = $"executions page {pageNumber}";
-            var pageCursor = cursor;
-            using var response = await ApiCalls.SendAsync(() => api.GetExecutionsAsync(o.PageSize, pageCursor, false, cancellationToken), what, cancellationToken);
-            var items = Items(response.Content!, o, what);
-            var page = new PageBuilder(SourceName) { ItemCount = items.Count };
-            foreach (var raw in items)
+            await foreach (var page in ScanAsync(mapper, workflows, owners, null, window.From ?? Start(null, o, now), to, state, backfill: true, cancellationToken))
             {
-                var execution = Read<N8nExecution>(raw, page, "malformed execution");
-                if (execution is null)
+                yield return page;
+            }
+
+            yield break;
+        }
+
+        if (state.Scan is { } unfinished)
+        {
+            await foreach (var page in ScanAsync(mapper, workflows, owners, unfinished.Cursor, unfinished.Floor, to, state, backfill: false, cancellationToken, unfinished.Top))
+            {
+                yield return page;
+            }
+        }
+
+        await foreach (var page in ScanAsync(mapper, workflows, owners, null, Start(state.Through, o, now), to, state, backfill: false, cancellationToken))
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>
+    /// One newest-first scan from <paramref name="cursor"/> down to <paramref name="floor"/>. <paramref name="state"/> is
+    /// updated and written into each page's checkpoint: the cursor of the next page while the scan runs, and the scan's
+    /// newest start as <see cref="N8nCheckpoint.Through"/> once it reaches the floor or the end of the list.
+    /// </summary>
+    private async IAsyncEnumerable<SourcePage> ScanAsync(
+        N8nMapper mapper,
+        Dictionary<string, N8nWorkflowInfo> workflows,
+        Owners owners,
+        string? cursor,
+        DateTimeOffset floor,
+        DateTimeOffset to,
+        N8nCheckpoint state,
+        bool backfill,
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        DateTimeOffset? top = null)
+    {
+        var o = options.Value;
+        await foreach (var read in Paging.ReadAsync("executions", N8nPage.Shape, o.MaxItemsPerPage,
+            (c, ct) => _api.GetExecutionsAsync(o.PageSize, c, false, ct), cancellationToken, cursor))
+        {
+            var page = new PageBuilder(SourceName) { ItemCount = read.Items.Count };
+            var reachedFloor = false;
+            foreach (var raw in read.Items)
+            {
+                if (mapper.Execution(raw, page) is not { } execution)
                 {
                     continue;
                 }
 
-                if (string.IsNullOrWhiteSpace(execution.Id) || execution.StartedAt is not { } started)
+                var started = execution.StartedAt!.Value;
+                if (started < floor)
                 {
-                    page.Bad(execution.Id ?? "?", "execution without id or startedAt");
+                    reachedFloor = true;
                     continue;
                 }
 
-                if (started < from)
+                if (top is null || started > top)
                 {
-                    reachedOlder = true;
-                    continue;
-                }
-
-                if (best is null || started > best)
-                {
-                    best = started;
+                    top = started;
                 }
 
                 if (started > to)
@@ -98,179 +133,130 @@ public sealed class N8nSource(IN8nApi api, IOptions<LowCodeOptions> options, Tim
                     continue;
                 }
 
-                if (execution.WorkflowId is null || !workflows.TryGetValue(execution.WorkflowId, out var workflow))
-                {
-                    page.Ignore("workflow not listed (deleted or not shared with the key)");
-                }
-                else if (workflow.AiNode is null)
-                {
-                    page.Ignore("workflow has no AI node");
-                }
-                else
-                {
-                    Emit(page, "exec-" + execution.Id, EventType.AiUsed, started, owners.GetValueOrDefault(workflow.ProjectId ?? string.Empty), null, workflow.AiNode, workflow.ProjectId);
-                }
+                var workflow = execution.WorkflowId is { } id ? workflows.GetValueOrDefault(id) : null;
+                var person = workflow?.AiNode is null ? null : await owners.OfAsync(workflow.ProjectId, cancellationToken);
+                mapper.ExecutionEvent(execution, workflow, person, page);
             }
 
-            cursor = string.IsNullOrEmpty(response.Content!.NextCursor) ? null : response.Content.NextCursor;
-            var last = reachedOlder || cursor is null;
-            if (!last && cursor == pageCursor)
+            var finished = reachedFloor || read.Next is null;
+            if (finished)
             {
-                throw new SourcePageException($"{what} failed: the server repeated its cursor");
+                state.Scan = null;
+                if (top is { } newest && (state.Through is null || newest > state.Through))
+                {
+                    state.Through = newest;
+                }
+            }
+            else
+            {
+                state.Scan = new N8nScan { Cursor = read.Next!, Floor = floor, Top = top };
             }
 
-            yield return page.Build(last && !window.IsBackfill && best is not null ? Checkpoints.Format(best.Value) : null);
-            if (last)
+            yield return page.Build(backfill ? null : WriteCheckpoint(state));
+            if (finished)
             {
-                break;
+                yield break;
             }
         }
     }
 
-    private static void Emit(PageBuilder page, string id, EventType type, DateTimeOffset time, string? person, string? subject, string? tool, string? projectId)
+    private static DateTimeOffset Start(DateTimeOffset? through, LowCodeOptions o, DateTimeOffset now) =>
+        through is { } at ? at - o.Overlap : now - o.InitialLookback;
+
+    /// <summary>Reads the stored checkpoint: the JSON position, or the bare time earlier versions stored.</summary>
+    public static N8nCheckpoint ReadCheckpoint(string? text)
     {
-        if (person is null)
+        if (string.IsNullOrWhiteSpace(text))
         {
-            page.Bad(id, projectId is null ? "workflow without an owning project" : "owning project has no single owner with an e-mail");
-            return;
+            return new N8nCheckpoint();
         }
 
-        page.Add(id, type, time, person, subject, tool: tool);
-    }
-
-    private sealed record WorkflowInfo(string Id, DateTimeOffset CreatedAt, DateTimeOffset? UpdatedAt, string? ProjectId, string? AiNode);
-
-    private async Task<Dictionary<string, WorkflowInfo>> LoadWorkflowsAsync(LowCodeOptions o, PageBuilder page, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, WorkflowInfo>(StringComparer.Ordinal);
-        string? cursor = null;
-        var pageNumber = 0;
-        do
+        if (text.TrimStart().StartsWith('{'))
         {
-            pageNumber++;
-            var what = $"workflows page {pageNumber}";
-            var pageCursor = cursor;
-            using var response = await ApiCalls.SendAsync(() => api.GetWorkflowsAsync(o.PageSize, pageCursor, true, cancellationToken), what, cancellationToken);
-            var items = Items(response.Content!, o, what);
-            page.ItemCount += items.Count;
-            foreach (var raw in items)
+            try
             {
-                var w = Read<N8nWorkflow>(raw, page, "malformed workflow");
-                if (w is null)
-                {
-                    continue;
-                }
-
-                if (string.IsNullOrWhiteSpace(w.Id) || w.CreatedAt is not { } created)
-                {
-                    page.Bad(w.Id ?? "?", "workflow without id or createdAt");
-                    continue;
-                }
-
-                var owner = w.Shared?.FirstOrDefault(s => s.Role == "workflow:owner")?.ProjectId;
-                result[w.Id] = new WorkflowInfo(w.Id, created, w.UpdatedAt, owner, AiNode(w, o));
+                return JsonSerializer.Deserialize<N8nCheckpoint>(text, CheckpointJson) ?? new N8nCheckpoint();
             }
-
-            cursor = string.IsNullOrEmpty(response.Content!.NextCursor) ? null : response.Content.NextCursor;
-            if (cursor is not null && cursor == pageCursor)
+            catch (JsonException)
             {
-                throw new SourcePageException($"{what} failed: the server repeated its cursor");
-            }
-        }
-        while (cursor is not null);
-        return result;
-    }
-
-    /// <summary>The first enabled AI node type of a workflow, or null when it has none.</summary>
-    public static string? AiNode(N8nWorkflow workflow, LowCodeOptions o)
-    {
-        ArgumentNullException.ThrowIfNull(workflow);
-        ArgumentNullException.ThrowIfNull(o);
-        foreach (var node in workflow.Nodes ?? [])
-        {
-            if (node.Type is not { } type || node.Disabled == true)
-            {
-                continue;
-            }
-
-            if (o.AiNodeTypes.Contains(type, StringComparer.Ordinal) || o.AiNodeTypePrefixes.Any(p => type.StartsWith(p, StringComparison.Ordinal)))
-            {
-                return type;
+                return new N8nCheckpoint();
             }
         }
 
-        return null;
+        return new N8nCheckpoint { Through = Checkpoints.Parse(text) };
     }
 
-    /// <summary>The person behind each project: the personal project's owner, else the single admin, else configuration.</summary>
-    private async Task<Dictionary<string, string>> LoadOwnersAsync(LowCodeOptions o, IEnumerable<WorkflowInfo> aiWorkflows, CancellationToken cancellationToken)
+    public static string WriteCheckpoint(N8nCheckpoint state) => JsonSerializer.Serialize(state, CheckpointJson);
+
+    private static readonly JsonSerializerOptions CheckpointJson = new(SourceJson.Options)
     {
-        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var projectId in aiWorkflows.Select(w => w.ProjectId).OfType<string>().Distinct(StringComparer.Ordinal))
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// The person behind each project, asked for once per pull: configuration, else the members API (personal owner or
+    /// single admin), else, where that endpoint is missing (404) or not licensed (403), the personal project's owner
+    /// named on the workflow. The fallback is warned about once and counted on the workflow page.
+    /// </summary>
+    private sealed class Owners(N8nSource source, LowCodeOptions o, Dictionary<string, N8nWorkflowInfo> workflows, PageBuilder workflowPage)
+    {
+        private readonly Dictionary<string, string?> _known = new(StringComparer.Ordinal);
+        private HttpStatusCode? _membersUnavailable;
+
+        public async Task<string?> OfAsync(string? projectId, CancellationToken cancellationToken)
         {
-            if (o.ProjectPeople.TryGetValue(projectId, out var configured) && Identities.Email(configured) is { } email)
+            if (projectId is null)
             {
-                owners[projectId] = email;
-                continue;
+                return null;
             }
 
+            if (_known.TryGetValue(projectId, out var known))
+            {
+                return known;
+            }
+
+            var owner = o.ProjectPeople.TryGetValue(projectId, out var configured) ? Identities.Email(configured) : null;
+            owner ??= _membersUnavailable is null ? await MembersAsync(projectId, cancellationToken) : null;
+            owner ??= workflows.Values.FirstOrDefault(w => w.ProjectId == projectId && w.SharedOwner is not null)?.SharedOwner;
+            _known[projectId] = owner;
+            return owner;
+        }
+
+        private async Task<string?> MembersAsync(string projectId, CancellationToken cancellationToken)
+        {
             var members = new List<N8nProjectMember>();
-            string? cursor = null;
-            var pageNumber = 0;
-            do
+            try
             {
-                pageNumber++;
-                var what = $"project members page {pageNumber}";
-                var pageCursor = cursor;
-                using var response = await ApiCalls.SendAsync(() => api.GetProjectUsersAsync(projectId, o.PageSize, pageCursor, cancellationToken), what, cancellationToken);
-                foreach (var raw in Items(response.Content!, o, what))
+                await foreach (var page in Paging.ReadAsync("project members", N8nPage.Shape, o.MaxItemsPerPage,
+                    (cursor, ct) => source._api.GetProjectUsersAsync(projectId, o.PageSize, cursor, ct), cancellationToken))
                 {
-                    try
+                    foreach (var raw in page.Items)
                     {
-                        members.Add(SourceJson.Item<N8nProjectMember>(raw));
-                    }
-                    catch (JsonException)
-                    {
-                        // A malformed member cannot be the owner; the project then falls back to configuration.
+                        try
+                        {
+                            members.Add(SourceJson.Item<N8nProjectMember>(raw));
+                        }
+                        catch (JsonException)
+                        {
+                            // A malformed member cannot be the owner; the project then falls back to configuration.
+                        }
                     }
                 }
-
-                cursor = string.IsNullOrEmpty(response.Content!.NextCursor) || response.Content.NextCursor == pageCursor ? null : response.Content.NextCursor;
             }
-            while (cursor is not null);
-
-            var owner = members.FirstOrDefault(m => m.Role == PersonalOwnerRole)
-                ?? (members.Count(m => m.Role == AdminRole) == 1 ? members.First(m => m.Role == AdminRole) : null);
-            if (Identities.Email(owner?.Email) is { } ownerEmail)
+            catch (SourcePageException ex) when (ApiCalls.StatusOf(ex) is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
             {
-                owners[projectId] = ownerEmail;
+                var status = (int)ApiCalls.StatusOf(ex)!.Value;
+                _membersUnavailable = (HttpStatusCode)status;
+                workflowPage.Ignore($"project members not available (HTTP {status}): owners from the workflows' shared data");
+                LogMembersUnavailable(source._logger, SourceName, status);
+                return null;
             }
-        }
 
-        return owners;
-    }
-
-    private static List<JsonElement> Items(N8nPage body, LowCodeOptions o, string what)
-    {
-        var items = body.Data ?? throw new SourcePageException($"{what} failed: no data array");
-        return items.Count > o.MaxItemsPerPage
-            ? throw new SourcePageException($"{what} failed: {items.Count} items exceed MaxItemsPerPage {o.MaxItemsPerPage}")
-            : items;
-    }
-
-    private static T? Read<T>(JsonElement raw, PageBuilder page, string reason)
-        where T : class
-    {
-        try
-        {
-            return SourceJson.Item<T>(raw);
-        }
-        catch (JsonException)
-        {
-            var id = raw.ValueKind == JsonValueKind.Object && raw.TryGetProperty("id", out var e) && e.ValueKind is JsonValueKind.String or JsonValueKind.Number
-                ? e.ToString() : "?";
-            page.Bad(id, reason);
-            return null;
+            return N8nMapper.Owner(members);
         }
     }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Source {Source}: GET /projects/{{id}}/users answered HTTP {Status} (missing in this n8n version or not licensed); owners are taken from the workflows' shared personal projects and from Sources:LowCode:ProjectPeople")]
+    private static partial void LogMembersUnavailable(ILogger logger, string source, int status);
 }

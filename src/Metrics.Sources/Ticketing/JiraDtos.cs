@@ -1,11 +1,16 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Metrics.Core.Ports;
+using Metrics.Sources.Common;
 
 namespace Metrics.Sources.Ticketing;
 
 /// <summary>A <c>/search/jql</c> page; issues stay raw so one malformed issue fails alone.</summary>
 public sealed class JiraSearchResponse
 {
+    /// <summary>Token paging: <c>nextPageToken</c> until <c>isLast</c> (the token is absent or null on the last page).</summary>
+    public static readonly PageShape<JiraSearchResponse> Shape = new("issues", r => r.Issues, (r, _) => r.IsLast == true ? null : r.NextPageToken);
+
     public List<JsonElement>? Issues { get; set; }
 
     public string? NextPageToken { get; set; }

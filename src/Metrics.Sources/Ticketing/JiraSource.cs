@@ -34,23 +34,11 @@ public sealed class JiraSource(IJiraApi api, IOptions<TicketingOptions> options,
         var jql = Jql(o.Jql!, from, to);
         var fields = mapper.Fields();
         var best = Checkpoints.Parse(checkpoint);
-        string? token = null;
-        var pageNumber = 0;
-        do
+        await foreach (var read in Paging.ReadAsync("issue search", JiraSearchResponse.Shape, o.MaxItemsPerPage,
+            (token, ct) => api.SearchAsync(jql, token, o.PageSize, fields, ct), cancellationToken))
         {
-            pageNumber++;
-            var what = $"issue search page {pageNumber}";
-            var pageToken = token;
-            using var response = await ApiCalls.SendAsync(() => api.SearchAsync(jql, pageToken, o.PageSize, fields, cancellationToken), what, cancellationToken);
-            var body = response.Content!;
-            var issues = body.Issues ?? throw new SourcePageException($"{what} failed: no issues array");
-            if (issues.Count > o.MaxItemsPerPage)
-            {
-                throw new SourcePageException($"{what} failed: {issues.Count} issues exceed MaxItemsPerPage {o.MaxItemsPerPage}");
-            }
-
-            var page = new PageBuilder(Name) { ItemCount = issues.Count };
-            foreach (var raw in issues)
+            var page = new PageBuilder(Name) { ItemCount = read.Items.Count };
+            foreach (var raw in read.Items)
             {
                 if (mapper.Map(raw, page) is { } updated && updated <= to && (best is null || updated > best))
                 {
@@ -58,14 +46,7 @@ public sealed class JiraSource(IJiraApi api, IOptions<TicketingOptions> options,
                 }
             }
 
-            token = body.IsLast == true || string.IsNullOrEmpty(body.NextPageToken) ? null : body.NextPageToken;
-            if (token == pageToken && token is not null)
-            {
-                throw new SourcePageException($"{what} failed: the server repeated its page token");
-            }
-
             yield return page.Build(window.IsBackfill || best is null ? null : Checkpoints.Format(best.Value));
         }
-        while (token is not null);
     }
 }

@@ -53,6 +53,16 @@ public sealed class TicketingOptions : SourceOptions
     /// <summary>Whether AI-assisted issues also produce <c>ai.used</c> for their assignee (else reporter).</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool EmitAiUsed { get; set; } = true;
+
+    /// <summary>HTTP Basic with the account e-mail and API token.</summary>
+    public override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (Email is not null && ApiToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = SourceHttp.Basic(Email, ApiToken);
+        }
+    }
 }
 
 /// <summary>

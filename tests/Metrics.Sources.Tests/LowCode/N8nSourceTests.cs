@@ -98,7 +98,7 @@ public sealed class N8nSourceTests
         Assert.Equal("lead@example.com", events["exec-1048"].Person);
         Assert.Equal(EventType.PrototypeCreated, events["wf-wfAi1-created"].Type);
         Assert.Equal("wfAi1", events["wf-wfAi1-created"].Subject);
-        Assert.Equal("2026-03-10T11:00:00.0000000+00:00", result.Checkpoint);
+        Assert.Equal("{\"through\":\"2026-03-10T11:00:00.0000000+00:00\"}", result.Checkpoint);
         Assert.Equal(1, result.Ignored["workflow has no AI node"]);
     }
 
@@ -122,7 +122,7 @@ public sealed class N8nSourceTests
         Assert.Contains("exec-2001", ids);
         Assert.Contains("exec-2003", ids);
         Assert.DoesNotContain("exec-1500", ids);
-        Assert.Equal("2026-03-10T11:50:00.0000000+00:00", second.Sources[0].Checkpoint);
+        Assert.Equal("{\"through\":\"2026-03-10T11:50:00.0000000+00:00\"}", second.Sources[0].Checkpoint);
     }
 
     [Fact]

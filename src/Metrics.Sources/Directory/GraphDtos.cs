@@ -1,30 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Refit;
+using System.Text.Json;
+using Metrics.Core.Ports;
+using Metrics.Sources.Common;
 
 namespace Metrics.Sources.Directory;
-
-/// <summary>Microsoft Graph users delta query. Base address: <c>https://graph.microsoft.com</c>.</summary>
-public interface IGraphApi
-{
-    /// <summary>
-    /// Gets a users delta page by its full URL: the first round's <c>/v1.0/users/delta?$select=…</c>, then each
-    /// <c>@odata.nextLink</c> or <c>@odata.deltaLink</c> verbatim. The first URL is written by hand rather than through
-    /// query parameters because Refit would percent-encode the <c>$</c> of the OData option names.
-    /// </summary>
-    [Get("")]
-    Task<IApiResponse<GraphPage>> GetUsersAsync([Url] string url, [Header("Authorization")] string authorization, CancellationToken cancellationToken);
-}
-
-/// <summary>The OAuth 2.0 token endpoint (client-credentials grant).</summary>
-public interface IGraphTokenApi
-{
-    [Post("")]
-    Task<IApiResponse<TokenResponse>> GetTokenAsync(
-        [Url] string tokenEndpoint,
-        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
-        CancellationToken cancellationToken);
-}
 
 public sealed class TokenResponse
 {
@@ -38,6 +17,10 @@ public sealed class TokenResponse
 /// <summary>A Graph collection page; users stay raw so the delta merge can tell an absent property from a null one.</summary>
 public sealed class GraphPage
 {
+    /// <summary>Link paging: <c>@odata.nextLink</c> until the last page, which carries <c>@odata.deltaLink</c> instead.</summary>
+    public static PageShape<GraphPage> Shape(Uri origin) =>
+        new("value", p => p.Value, (p, _) => string.IsNullOrEmpty(p.NextLink) ? null : GraphDirectory.CheckLink(p.NextLink, origin, "users delta"));
+
     public List<JsonElement>? Value { get; set; }
 
     [JsonPropertyName("@odata.nextLink")]
@@ -71,4 +54,17 @@ public sealed class GraphDirectoryState
     public string? DeltaLink { get; set; }
 
     public Dictionary<string, GraphUserState> Users { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A Graph error body: <c>{"error":{"code":"…","message":"…"}}</c>.</summary>
+public sealed class GraphErrorBody
+{
+    public GraphError? Error { get; set; }
+}
+
+public sealed class GraphError
+{
+    public string? Code { get; set; }
+
+    public string? Message { get; set; }
 }
