@@ -42,6 +42,10 @@ public sealed record SourcePage(
 {
     /// <summary>Raw items read from the server on this page (for progress and rate).</summary>
     public int ItemCount { get; init; }
+
+    /// <summary>Links the vendor revealed between its identity and an e-mail (a Jira account whose e-mail is visible),
+    /// stored before the page's events so one account stays one person whether or not its e-mail shows.</summary>
+    public IReadOnlyList<Metrics.Core.Directory.IdentityLink> Links { get; init; } = [];
 }
 
 /// <summary>An item that was not usable: malformed, unknown verb, missing identity, absurd time, ...</summary>

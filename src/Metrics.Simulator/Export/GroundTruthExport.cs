@@ -160,6 +160,7 @@ public static class GroundTruthExport
         DifferenceKind.Rejected => "rejected",
         DifferenceKind.Unresolved => "unresolved",
         DifferenceKind.Voided => "voided",
+        DifferenceKind.Ignored => "ignored",
         _ => "outside-query",
     };
 

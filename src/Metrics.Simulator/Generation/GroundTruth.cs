@@ -17,6 +17,9 @@ public enum DifferenceKind
 
     /// <summary>An issue outside the configured JQL restriction: the connector must not read it.</summary>
     OutsideQuery,
+
+    /// <summary>Sound data the KPIs do not use (an unmapped xAPI verb, a queued n8n execution): counted as ignored, neither an event nor a bad item.</summary>
+    Ignored,
 }
 
 /// <summary>One item the connectors treat specially, with its source id and the reason.</summary>

@@ -28,7 +28,11 @@ public static class Identities
 
     /// <summary>A Jira user: the visible e-mail when there is one, else <c>jira:&lt;accountId&gt;</c>.</summary>
     public static string? Jira(string? accountId, string? email) =>
-        Email(email) ?? (string.IsNullOrWhiteSpace(accountId) ? null : PersonKey.Normalize("jira:" + accountId));
+        Email(email) ?? JiraAccount(accountId);
+
+    /// <summary>The account-id identity of a Jira user, <c>jira:&lt;accountId&gt;</c>, or null without an id.</summary>
+    public static string? JiraAccount(string? accountId) =>
+        string.IsNullOrWhiteSpace(accountId) ? null : PersonKey.Normalize("jira:" + accountId.Trim());
 
     /// <summary>An xAPI account agent: <c>account:&lt;homePage&gt;|&lt;name&gt;</c>.</summary>
     public static string? XapiAccount(string? homePage, string? name) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Metrics.Core.Directory;
 using Metrics.Core.Events;
 using Metrics.Core.Ports;
 
@@ -11,6 +12,7 @@ public sealed class PageBuilder(string source)
     private readonly List<CanonicalEvent> _events = [];
     private readonly List<BadItem> _bad = [];
     private readonly Dictionary<string, int> _ignored = new(StringComparer.Ordinal);
+    private readonly List<IdentityLink> _links = [];
 
     public string Source => source;
 
@@ -44,9 +46,20 @@ public sealed class PageBuilder(string source)
 
     public void Ignore(string reason) => _ignored[reason] = _ignored.GetValueOrDefault(reason) + 1;
 
+    /// <summary>Records that a source identity belongs to a person key (both normalised).</summary>
+    public void Link(string identity, string person)
+    {
+        var link = new IdentityLink(PersonKey.Normalize(identity), PersonKey.Normalize(person));
+        if (link.Identity != link.Person && !_links.Contains(link))
+        {
+            _links.Add(link);
+        }
+    }
+
     public SourcePage Build(string? checkpoint) => new(_events.ToArray(), _bad.ToArray(), new Dictionary<string, int>(_ignored), checkpoint)
     {
         ItemCount = ItemCount,
+        Links = _links.ToArray(),
     };
 
     private static readonly JsonSerializerOptions AttributesJson = new() { WriteIndented = false };

@@ -33,7 +33,8 @@ public sealed class XapiStatement
 
     public XapiContext? Context { get; set; }
 
-    public DateTimeOffset? Timestamp { get; set; }
+    /// <summary>Kept as text: the spec says a timestamp SHOULD (not MUST) carry a time zone; see <see cref="XapiMapper.EventTime"/>.</summary>
+    public string? Timestamp { get; set; }
 
     public DateTimeOffset? Stored { get; set; }
 }

@@ -54,7 +54,12 @@ public sealed class XapiMapper(LmsOptions options)
             return stored;
         }
 
-        var time = statement.Timestamp ?? stored;
+        if (EventTime(statement.Timestamp, stored) is not { } time)
+        {
+            page.Bad(id, "timestamp is not an ISO 8601 time");
+            return stored;
+        }
+
         var person = Identity(statement.Actor);
         if (verb == VoidedVerb)
         {
@@ -77,13 +82,15 @@ public sealed class XapiMapper(LmsOptions options)
             : (EventType?)null;
         if (kind is null)
         {
-            if (_ignored.Contains(verb))
+            // A verb the configuration does not map (attended, a custom IRI) is normal data the KPIs do not use; only a
+            // verb id that is no IRI at all is broken.
+            if (_ignored.Contains(verb) || Uri.TryCreate(verb, UriKind.Absolute, out _))
             {
                 page.Ignore("verb not mapped by configuration");
             }
             else
             {
-                page.Bad(id, $"unknown verb {Truncate(verb)}");
+                page.Bad(id, $"verb id is not an IRI: {Truncate(verb)}");
             }
 
             return stored;
@@ -179,6 +186,33 @@ public sealed class XapiMapper(LmsOptions options)
             ?? Identities.XapiAccount(actor.Account?.HomePage, actor.Account?.Name)
             ?? (string.IsNullOrWhiteSpace(actor.MboxSha1Sum) ? null : PersonKey.Normalize("sha1:" + actor.MboxSha1Sum))
             ?? (string.IsNullOrWhiteSpace(actor.Openid) ? null : PersonKey.Normalize("openid:" + actor.Openid));
+    }
+
+    /// <summary>
+    /// When a statement's events happened. xAPI 1.0.3 (Data §2.4.7, §4.5) says a timestamp MUST be ISO 8601 and SHOULD
+    /// include the time zone, and that an LRS SHOULD convert timestamps to UTC rather than reject those not in UTC; it
+    /// sets <c>timestamp</c> to <c>stored</c> when the statement has none. So: no timestamp means <c>stored</c>; one with an
+    /// offset is that instant; one without an offset is a valid statement and is read as UTC, as the LRS would have
+    /// converted it (at most the zone's offset from the real instant, where <c>stored</c> could be days late for
+    /// statements sent from offline devices). Null only when the text is not an ISO 8601 time at all.
+    /// </summary>
+    public static DateTimeOffset? EventTime(string? timestamp, DateTimeOffset stored)
+    {
+        if (string.IsNullOrWhiteSpace(timestamp))
+        {
+            return stored;
+        }
+
+        if (SourceJson.TryParseTime(timestamp, out var withOffset))
+        {
+            return withOffset;
+        }
+
+        return timestamp.Contains('T', StringComparison.Ordinal)
+            && DateTime.TryParse(timestamp.Trim(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var utc)
+            ? new DateTimeOffset(utc, TimeSpan.Zero)
+            : null;
     }
 
     private static string Truncate(string text) => text.Length <= 120 ? text : text[..120] + "...";

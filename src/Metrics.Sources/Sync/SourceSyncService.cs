@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Metrics.Core.Directory;
 using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
@@ -99,6 +100,7 @@ public sealed class SourceSyncService(
             var checkpoint = await _state.GetCheckpointAsync(source.Name, cancellationToken);
             result.Checkpoint = checkpoint;
             var newest = await LoadNewestAsync(source.Name, cancellationToken);
+            Dictionary<string, string>? links = null;
             await foreach (var page in source.PullAsync(checkpoint, window, cancellationToken))
             {
                 var now = clock.GetUtcNow();
@@ -118,6 +120,12 @@ public sealed class SourceSyncService(
                 foreach (var bad in page.BadItems)
                 {
                     AddBad(result, bad);
+                }
+
+                if (page.Links.Count > 0)
+                {
+                    links ??= (await journal.LoadIdentitiesAsync(cancellationToken)).ToDictionary(l => l.Identity, l => l.Person, StringComparer.Ordinal);
+                    await StoreLinksAsync(page.Links, links, known, cancellationToken);
                 }
 
                 var unresolved = 0;
@@ -250,6 +258,29 @@ public sealed class SourceSyncService(
         await _state.SetNewestEventAsync(source, candidate, cancellationToken);
         telemetry?.NewestEvent(source, candidate);
         return candidate;
+    }
+
+    /// <summary>Stores the identity links a page revealed for identities the journal links to nobody yet (a link from the
+    /// directory or the mapping CSV wins); a link to a known person makes its identity known too.</summary>
+    private async Task StoreLinksAsync(IReadOnlyList<IdentityLink> revealed, Dictionary<string, string> stored, HashSet<string> known, CancellationToken cancellationToken)
+    {
+        var fresh = revealed.Where(l => !stored.ContainsKey(l.Identity)).ToList();
+        if (fresh.Count > 0)
+        {
+            await journal.UpsertIdentitiesAsync(fresh, cancellationToken);
+            foreach (var link in fresh)
+            {
+                stored[link.Identity] = link.Person;
+            }
+        }
+
+        foreach (var link in revealed)
+        {
+            if (known.Contains(stored[link.Identity]))
+            {
+                known.Add(link.Identity);
+            }
+        }
     }
 
     private void AddBad(SourceSyncResult result, BadItem bad)

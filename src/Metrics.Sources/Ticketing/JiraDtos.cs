@@ -77,12 +77,8 @@ public sealed class JiraStatus
 {
     public string? Name { get; set; }
 
-    public JiraStatusCategory? StatusCategory { get; set; }
-}
-
-public sealed class JiraStatusCategory
-{
-    public string? Key { get; set; }
+    /// <summary>An object (<c>{id, key, name, colorName}</c>) or, in the workflow APIs, a string: read by <see cref="JiraMapper.IsDone"/>.</summary>
+    public JsonElement? StatusCategory { get; set; }
 }
 
 public sealed class JiraParent

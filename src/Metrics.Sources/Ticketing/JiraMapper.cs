@@ -66,9 +66,9 @@ public sealed class JiraMapper(TicketingOptions options)
 
         var id = issue.Id.Trim();
         var key = issue.Key.Trim();
-        var reporter = Identities.Jira(f.Reporter?.AccountId, f.Reporter?.EmailAddress);
-        var assignee = Identities.Jira(f.Assignee?.AccountId, f.Assignee?.EmailAddress);
-        var done = string.Equals(f.Status?.StatusCategory?.Key, "done", StringComparison.Ordinal);
+        var reporter = Person(f.Reporter, page);
+        var assignee = Person(f.Assignee, page);
+        var done = IsDone(f.Status?.StatusCategory);
         var resolvedAt = f.ResolutionDate ?? (done ? f.Updated : null);
         var resolution = f.Resolution?.Name;
         var aiAssisted = Matches(options.AiAssisted, f);
@@ -146,6 +146,46 @@ public sealed class JiraMapper(TicketingOptions options)
         }
 
         return f.Updated;
+    }
+
+    /// <summary>
+    /// The identity of a Jira user (see <see cref="Identities.Jira"/>). The e-mail shows or hides with the user's privacy
+    /// setting, so where it shows, the account id is linked to it: the same account's issues read while it was hidden
+    /// (as <c>jira:&lt;accountId&gt;</c>) then count for the same person instead of a second one.
+    /// </summary>
+    private static string? Person(JiraUser? user, PageBuilder page)
+    {
+        if (Identities.Email(user?.EmailAddress) is { } email && Identities.JiraAccount(user?.AccountId) is { } account)
+        {
+            page.Link(account, email);
+        }
+
+        return Identities.Jira(user?.AccountId, user?.EmailAddress);
+    }
+
+    /// <summary>
+    /// Whether a status category means done, in every shape Atlassian documents: the object Jira Cloud returns
+    /// (<c>{id: 3, key: "done", name: "Done", colorName: "green"}</c>), the swagger's own example
+    /// (<c>{id: 9, key: "completed", colorName: "green"}</c>, no name), and the <c>TODO | IN_PROGRESS | DONE</c> string of the
+    /// workflow and status APIs. Keys and names are compared without case.
+    /// </summary>
+    public static bool IsDone(JsonElement? category)
+    {
+        if (category is not { } c)
+        {
+            return false;
+        }
+
+        static bool Text(JsonElement e, string name, params string[] values) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && values.Contains(v.GetString()!.Trim(), StringComparer.OrdinalIgnoreCase);
+
+        return c.ValueKind switch
+        {
+            JsonValueKind.String => string.Equals(c.GetString()?.Trim(), "done", StringComparison.OrdinalIgnoreCase),
+            JsonValueKind.Object => Text(c, "key", "done", "completed") || Text(c, "name", "Done")
+                || (!c.TryGetProperty("key", out _) && c.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt32(out var n) && n == 3),
+            _ => false,
+        };
     }
 
     /// <summary>The project an issue belongs to through its parent, when the parent's type is a project type.</summary>

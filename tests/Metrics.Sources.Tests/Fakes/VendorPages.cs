@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+using Metrics.Core.Events;
+using Microsoft.AspNetCore.Http;
+
+namespace Metrics.Sources.Tests.Fakes;
+
+/// <summary>
+/// The recorded vendor pages under <c>tests/vendor-pages/&lt;vendor&gt;/</c> (copied beside the test assembly): pages built
+/// from the vendors' own published examples, their OpenAPI extracts, and the canonical events they must map to.
+/// </summary>
+public static class VendorPages
+{
+    public static string PathOf(string vendor, string file) => Path.Combine(AppContext.BaseDirectory, "vendor-pages", vendor, file);
+
+    /// <summary>A recorded page. Graph's paging links name graph.microsoft.com: they are pointed at <paramref name="origin"/>.</summary>
+    public static string Read(string vendor, string file, Uri? origin = null)
+    {
+        var text = File.ReadAllText(PathOf(vendor, file));
+        return origin is null ? text : text.Replace("https://graph.microsoft.com", origin.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal);
+    }
+
+    /// <summary>Serves a recorded page with the vendor's content type.</summary>
+    public static Task ServeAsync(HttpContext context, string vendor, string file, int status = 200, Uri? origin = null) =>
+        VendorServer.WriteJsonAsync(context, Read(vendor, file, origin), status);
+
+    /// <summary>The expected canonical events of a scenario (<c>expected*.jsonl</c>), one JSON object a line.</summary>
+    public static IReadOnlyList<ExpectedEvent> Expected(string vendor, string file) =>
+        File.ReadAllLines(PathOf(vendor, file))
+            .Where(l => !string.IsNullOrWhiteSpace(l))
+            .Select(l => JsonSerializer.Deserialize<ExpectedEvent>(l, Json)!)
+            .ToArray();
+
+    /// <summary>The stored events in the comparable shape, ordered by id.</summary>
+    public static IReadOnlyList<ExpectedEvent> Actual(IEnumerable<CanonicalEvent> events) =>
+        events.Select(e => new ExpectedEvent(e.Id, EventTypes.Name(e.Type), e.Time, e.Person, e.Subject))
+            .OrderBy(e => e.Id, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>Asserts the stored events are exactly the expected ones (same instants, whatever offset they were written with).</summary>
+    public static void AssertEvents(string vendor, string file, IEnumerable<CanonicalEvent> events)
+    {
+        var expected = Expected(vendor, file).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+        var actual = Actual(events);
+        Assert.Equal(expected.Select(Describe), actual.Select(Describe));
+    }
+
+    private static string Describe(ExpectedEvent e) => string.Create(CultureInfo.InvariantCulture,
+        $"{e.Id} {e.Type} {e.Time.UtcDateTime:O} {e.Person} {e.Subject ?? "-"}");
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>One expected canonical event: what the KPIs read of it.</summary>
+public sealed record ExpectedEvent(string Id, string Type, DateTimeOffset Time, string Person, string? Subject);
