@@ -6,6 +6,8 @@ using Metrics.Bench;
 //   dotnet run -c Release --project tests/Metrics.Bench -- path [people] [events-per-person] [days]
 //     the whole user path at that scale, each stage with its rate, the limit measured in the same run, their ratio
 //     and its peak RSS (default 10,000 people, 50 events each, 365 days)
+//   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch]
+//     the journal's append alone at that arrival order and batch size, then the same events again (all duplicates)
 //   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days]
 //     the engine alone on generated events, or appended to a journal and streamed back
 var mode = args.Length > 0 ? args[0] : "path";
@@ -15,6 +17,13 @@ if (mode == "path")
 {
     var company = new BenchCompany(Arg(1, 10_000), Arg(3, 365), Arg(2, 50));
     await new PathBench(company, Console.Out).RunAsync();
+    return;
+}
+
+if (mode == "append")
+{
+    var count = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+    await AppendBench.RunAsync(count, Arg(2, 100_000), args.Length > 3 ? args[3] : "random", Arg(4, 5000), Console.Out);
     return;
 }
 

@@ -67,6 +67,31 @@ public sealed class SqliteEventJournalAppendTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_OneBatchInRandomOrder_StoresWhatTheSameEventsOneByOneInTimeOrderStore()
+    {
+        // The append sorts a batch by the table's key; retractions, their targets and replacements must not care.
+        var rng = new Random(3);
+        var events = Enumerable.Range(0, 200)
+            .Select(i => Ev.Make($"e{i}", Ev.T0.AddMinutes(rng.Next(60 * 24 * 90)), i % 3 == 0 ? EventType.ProposalSubmitted : EventType.AiUsed, person: $"p{i % 7}@example.com"))
+            .Concat(Enumerable.Range(0, 20).Select(i => Ev.Retraction($"void-{i}", $"e{i * 9}", Ev.T0.AddMinutes(rng.Next(60 * 24 * 90)))))
+            .ToList();
+        var shuffled = events.ToArray();
+        rng.Shuffle(shuffled);
+        using var reference = new TempJournal();
+        foreach (var e in events.OrderBy(e => e.Time))
+        {
+            await reference.Journal.AppendAsync([e]);
+        }
+
+        var result = await Journal.AppendAsync(shuffled);
+
+        Assert.Equal(new AppendResult(220, 0, 0), result);
+        Assert.Equal(await reference.Journal.StreamAllAsync(), await Journal.StreamAllAsync());
+        Assert.Equal((await reference.Journal.GetDirtyAsync())?.From, (await Journal.GetDirtyAsync())?.From);
+        Assert.Equal(180, (await Journal.StreamAllAsync()).Count);
+    }
+
+    [Fact]
     public async Task AppendAsync_EmptyBatch_ChangesNothing()
     {
         var result = await Journal.AppendAsync([]);
