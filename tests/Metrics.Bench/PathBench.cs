@@ -192,9 +192,9 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         var timings = new List<(string Panel, double Ms)>();
         PeakMemory.Reset();
         var clock = Stopwatch.StartNew();
-        foreach (var (panel, query) in BoardQueries())
+        foreach (var (panel, query, maxDataPoints) in BoardQueries())
         {
-            var text = GrafanaMacros.Apply(query, from, to, variables);
+            var text = GrafanaMacros.Apply(query, from, to, variables, maxDataPoints);
             // One warm-up (a board is looked at again and again), then the median of three: the machine is shared.
             await influx.QueryAsync("metrics", text);
             var runs = new double[3];
@@ -218,7 +218,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         }
     }
 
-    private static IEnumerable<(string Panel, string Query)> BoardQueries()
+    private static IEnumerable<(string Panel, string Query, int MaxDataPoints)> BoardQueries()
     {
         foreach (var file in Directory.GetFiles(RepositoryFiles.PathOf("grafana/dashboards"), "*.json").Order(StringComparer.Ordinal))
         {
@@ -227,7 +227,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
             {
                 foreach (var target in panel!["targets"]!.AsArray())
                 {
-                    yield return ($"{board["title"]}: {panel["title"]} {target!["refId"]}", target["query"]!.GetValue<string>());
+                    yield return ($"{board["title"]}: {panel["title"]} {target!["refId"]}", target["query"]!.GetValue<string>(), panel["maxDataPoints"]?.GetValue<int>() ?? 1000);
                 }
             }
         }

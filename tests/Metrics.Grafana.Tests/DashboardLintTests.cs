@@ -176,6 +176,21 @@ public sealed partial class DashboardLintTests
         });
     }
 
+    [Fact]
+    public void Dashboards_TimeSeriesOfEveryDepartment_ReadAtMostAHundredPointsPerSeries()
+    {
+        // 50 departments over a year are 18,000 points: over 100 ms in InfluxDB 1.x. The last value of each of at most
+        // 100 intervals keeps the trend and stays daily over ranges up to 100 days.
+        var panels = AllPanels.Where(p => p.Type == "timeseries" && p.Targets.Any(t => t["query"]!.GetValue<string>().EndsWith("GROUP BY \"department\"", StringComparison.Ordinal) || t["query"]!.GetValue<string>().Contains("), \"department\"", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(panels);
+        Assert.All(panels, p =>
+        {
+            Assert.True(p.Json["maxDataPoints"]?.GetValue<int>() is > 0 and <= 100, $"{p}: no maxDataPoints of at most 100");
+            Assert.All(p.Targets.Select(t => t["query"]!.GetValue<string>()).Where(q => q.Contains("\"department\"", StringComparison.Ordinal) && !q.Contains("'$department'", StringComparison.Ordinal)), q =>
+                Assert.Contains("GROUP BY time($__interval), \"department\" fill(none)", q, StringComparison.Ordinal));
+        });
+    }
+
     private static List<string> QueriedKpis(Panel p) =>
         p.Targets.SelectMany(t => KpiFilter().Matches(t["query"]!.GetValue<string>()).Select(m => m.Groups[1].Value)).Distinct(StringComparer.Ordinal).ToList();
 

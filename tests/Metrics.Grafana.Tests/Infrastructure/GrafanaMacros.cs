@@ -10,13 +10,14 @@ namespace Metrics.Grafana.Tests.Infrastructure;
 /// </summary>
 public static partial class GrafanaMacros
 {
-    public static string Apply(string query, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, string>? variables = null)
+    /// <param name="maxDataPoints">The panel's <c>maxDataPoints</c> (Grafana's default is about the panel's width in pixels).</param>
+    public static string Apply(string query, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, string>? variables = null, int maxDataPoints = 1000)
     {
         var fromMs = from.ToUnixTimeMilliseconds();
         var toMs = to.ToUnixTimeMilliseconds();
         // As Grafana's InfluxQL backend: time >= <from>ms and time <= <to>ms.
         var timeFilter = string.Create(CultureInfo.InvariantCulture, $"time >= {fromMs}ms and time <= {toMs}ms");
-        var interval = Interval(from, to);
+        var interval = Interval(from, to, maxDataPoints);
         var result = query
             .Replace("${__from}", fromMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("${__to}", toMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -45,9 +46,9 @@ public static partial class GrafanaMacros
     public static bool IsMacro(string name) =>
         name is "timeFilter" or "__timeFilter" or "__interval" or "interval" or "__interval_ms" or "__from" or "__to" or "__range";
 
-    /// <summary>Roughly Grafana's: the range over about 1000 points, at least one second.</summary>
-    private static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to) =>
-        TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((to - from).TotalSeconds / 1000)));
+    /// <summary>Roughly Grafana's: the range over the panel's data points, at least one second.</summary>
+    private static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to, int maxDataPoints) =>
+        TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((to - from).TotalSeconds / maxDataPoints)));
 
     private static string Format(TimeSpan interval) =>
         string.Create(CultureInfo.InvariantCulture, $"{(long)interval.TotalSeconds}s");
