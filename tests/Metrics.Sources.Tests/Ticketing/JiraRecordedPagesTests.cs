@@ -60,7 +60,7 @@ public sealed class JiraRecordedPagesTests
 
         Assert.Empty(rejections);
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(2, server.RequestsTo("/rest/api/3/search/jql").Count);
+        Assert.Equal(new string?[] { null, "CAEaAggD" }, server.RequestsTo("/rest/api/3/search/jql").Select(r => r.Query("nextPageToken")).Distinct().ToArray());
         // EX-1's category is the swagger example's {id: 9, key: "completed"}: before, only key "done" counted, and the
         // completed epic never became project.completed.
         VendorPages.AssertEvents(Vendor, "expected.jsonl", host.Journal.Events);
