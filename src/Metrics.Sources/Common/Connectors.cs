@@ -34,7 +34,10 @@ public static class Connectors
         where TOptions : SourceOptions
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddOptions<TOptions>()
+            .Bind(configuration.GetSection(section))
+            .PostConfigure(o => SecretFiles.Load(o, configuration.GetSection(section), section))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return services;
     }

@@ -9,8 +9,13 @@ public abstract class SourceOptions
     /// <value>Default <see langword="false"/>: a source is pulled only once it is configured on purpose.</value>
     public bool Enabled { get; set; }
 
-    /// <summary>The vendor API's base URL (see each source for what it includes).</summary>
+    /// <summary>The vendor API's base URL (see each source for what it includes). Must be https, except on a loopback
+    /// host or with <see cref="AllowInsecureHttp"/>.</summary>
     public Uri? BaseUrl { get; set; }
+
+    /// <summary>Whether a plain-http URL on a non-loopback host is accepted (credentials then travel unencrypted).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool AllowInsecureHttp { get; set; }
 
     /// <summary>How often the worker pulls this source.</summary>
     /// <value>Default 15 minutes.</value>
@@ -41,6 +46,9 @@ public abstract class SourceOptions
     /// <value>Default 32 MiB.</value>
     [Range(1024, int.MaxValue)]
     public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Problems found while reading the settings (an unreadable <c>*_FILE</c> secret), reported by the validator.</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 
     /// <summary>Retry, timeout and circuit-breaker settings of this source's HTTP client.</summary>
     public SourceResilienceOptions Resilience { get; set; } = new();

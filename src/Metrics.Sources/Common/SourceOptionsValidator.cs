@@ -18,7 +18,7 @@ public abstract class SourceOptionsValidator<TOptions> : IValidateOptions<TOptio
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var errors = new List<string>(options.ConfigurationErrors);
         AddAnnotationErrors(options, Section, errors);
         AddAnnotationErrors(options.Resilience, Section + ":Resilience", errors);
         if (options.Enabled)
@@ -32,7 +32,7 @@ public abstract class SourceOptionsValidator<TOptions> : IValidateOptions<TOptio
     /// <summary>Checks that only matter for a source that will be pulled (URLs, credentials, rules).</summary>
     protected virtual void ValidateEnabled(TOptions options, List<string> errors)
     {
-        RequireUrl(options.BaseUrl, "BaseUrl", errors);
+        RequireUrl(options.BaseUrl, "BaseUrl", errors, options.AllowInsecureHttp);
         var r = options.Resilience;
         if (r.AttemptTimeout > r.TotalTimeout)
         {
@@ -53,7 +53,12 @@ public abstract class SourceOptionsValidator<TOptions> : IValidateOptions<TOptio
         }
     }
 
-    protected void RequireUrl(Uri? url, string key, List<string> errors)
+    /// <summary>
+    /// An absolute https URL. Plain http would send the source's credentials in clear text, so it is refused unless the
+    /// host is a loopback address (the traffic never leaves the machine) or <see cref="SourceOptions.AllowInsecureHttp"/>
+    /// says so on purpose.
+    /// </summary>
+    protected void RequireUrl(Uri? url, string key, List<string> errors, bool allowInsecureHttp = false)
     {
         if (url is null)
         {
@@ -62,6 +67,10 @@ public abstract class SourceOptionsValidator<TOptions> : IValidateOptions<TOptio
         else if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
             errors.Add($"{Section}:{key} must be an absolute http(s) URL.");
+        }
+        else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback && !allowInsecureHttp)
+        {
+            errors.Add($"{Section}:{key} uses plain http, which would send the credentials unencrypted; use https, or set {Section}:AllowInsecureHttp to true to accept it on purpose.");
         }
     }
 

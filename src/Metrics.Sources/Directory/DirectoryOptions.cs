@@ -47,6 +47,7 @@ public sealed class DirectoryOptions : SourceOptions
     public string? ClientId { get; set; }
 
     /// <summary>Client secret of the app registration (needs <c>User.Read.All</c>). Never logged.</summary>
+    [Secret]
     public string? ClientSecret { get; set; }
 
     /// <value>Default <c>https://graph.microsoft.com/.default</c>.</value>
@@ -107,7 +108,7 @@ public sealed class DirectoryOptionsValidator() : SourceOptionsValidator<Directo
         {
             case DirectoryProvider.Graph:
                 base.ValidateEnabled(options, errors);
-                RequireUrl(options.TokenEndpoint, "TokenEndpoint", errors);
+                RequireUrl(options.TokenEndpoint, "TokenEndpoint", errors, options.AllowInsecureHttp);
                 RequireText(options.ClientId, "ClientId", errors);
                 RequireText(options.ClientSecret, "ClientSecret", errors);
                 break;

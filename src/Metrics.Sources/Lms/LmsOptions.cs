@@ -15,6 +15,7 @@ public sealed class LmsOptions : SourceOptions
     public string? Username { get; set; }
 
     /// <summary>Basic-auth secret. Never logged.</summary>
+    [Secret]
     public string? Password { get; set; }
 
     /// <summary>The <c>X-Experience-API-Version</c> sent on every request.</summary>

@@ -16,6 +16,7 @@ public sealed class LowCodeOptions : SourceOptions
     // BaseUrl is the public API root, e.g. https://n8n.example.com/api/v1 .
 
     /// <summary>An owner's API key (a key only sees executions of workflows shared with its user). Never logged.</summary>
+    [Secret]
     public string? ApiKey { get; set; }
 
     /// <summary>Node type prefixes that make a workflow an AI workflow.</summary>

@@ -13,6 +13,7 @@ public sealed class TicketingOptions : SourceOptions
     public string? Email { get; set; }
 
     /// <summary>API token. Never logged. Tokens expire (1 to 365 days): plan rotation.</summary>
+    [Secret]
     public string? ApiToken { get; set; }
 
     /// <summary>The restriction every search starts from, e.g. <c>project in (AI, OPS)</c>; the connector adds the

@@ -110,4 +110,86 @@ public sealed class AddMetricsSourcesTests
         Assert.Contains("ai-assisted", new TicketingOptions().AiAssisted.Labels);
         Assert.False(new SourceResilienceOptions().MaxRetries is < 1);
     }
+
+    private static string Failures(Dictionary<string, string?> settings)
+    {
+        using var host = SourceHost.Create(settings);
+        try
+        {
+            host.Provider.GetRequiredService<IStartupValidator>().Validate();
+            return string.Empty;
+        }
+        catch (AggregateException ex)
+        {
+            return string.Join("\n", ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
+    }
+
+    private static Dictionary<string, string?> Jira(string baseUrl) => new()
+    {
+        ["Sources:Ticketing:Enabled"] = "true",
+        ["Sources:Ticketing:BaseUrl"] = baseUrl,
+        ["Sources:Ticketing:Email"] = "bot@example.com",
+        ["Sources:Ticketing:ApiToken"] = "tok",
+        ["Sources:Ticketing:Jql"] = "project = AI",
+        ["Sources:Ticketing:Project:IssueTypes:0"] = "Epic",
+    };
+
+    [Theory]
+    [InlineData("http://jira.internal.example.com", null, true)]
+    [InlineData("http://jira.internal.example.com", "true", false)]
+    [InlineData("http://127.0.0.1:8080", null, false)]
+    [InlineData("http://localhost:8080", null, false)]
+    [InlineData("https://acme.atlassian.net", null, false)]
+    public void Validate_PlainHttpUrl_RefusedUnlessLoopbackOrAllowedExplicitly(string url, string? allow, bool refused)
+    {
+        var settings = Jira(url);
+        settings["Sources:Ticketing:AllowInsecureHttp"] = allow;
+
+        var failures = Failures(settings);
+
+        Assert.Equal(refused, failures.Contains("Sources:Ticketing:BaseUrl uses plain http", StringComparison.Ordinal));
+        if (refused)
+        {
+            Assert.Contains("Sources:Ticketing:AllowInsecureHttp", failures, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Options_SecretFromFile_ReadWithoutTrailingLineBreak()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "ATATT-from-file\n");
+            var settings = Jira("https://acme.atlassian.net");
+            settings.Remove("Sources:Ticketing:ApiToken");
+            settings["Sources:Ticketing:ApiToken_FILE"] = file;
+            using var host = SourceHost.Create(settings);
+
+            Assert.Equal("ATATT-from-file", host.Provider.GetRequiredService<IOptions<TicketingOptions>>().Value.ApiToken);
+            Assert.Equal(string.Empty, Failures(settings));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Validate_SecretFileMissingOrDoubled_NamesTheFileKeyWithoutTheSecret()
+    {
+        var missing = Jira("https://acme.atlassian.net");
+        missing.Remove("Sources:Ticketing:ApiToken");
+        missing["Sources:Ticketing:ApiToken_FILE"] = Path.Combine(Path.GetTempPath(), "no-such-secret-" + Guid.NewGuid().ToString("N"));
+        var doubled = Jira("https://acme.atlassian.net");
+        doubled["Sources:Ticketing:ApiToken_FILE"] = missing["Sources:Ticketing:ApiToken_FILE"];
+
+        var missingFailures = Failures(missing);
+        var doubledFailures = Failures(doubled);
+
+        Assert.Contains("Sources:Ticketing:ApiToken_FILE names a file that cannot be read", missingFailures, StringComparison.Ordinal);
+        Assert.Contains("Sources:Ticketing:ApiToken and Sources:Ticketing:ApiToken_FILE are both set", doubledFailures, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok", doubledFailures.Replace("ApiToken", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
 }
