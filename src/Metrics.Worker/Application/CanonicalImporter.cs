@@ -174,21 +174,12 @@ public sealed class CanonicalImporter(IEventJournal journal)
     {
         var stopwatch = Stopwatch.StartNew();
         using var reader = OpenText(path);
-        var lines = new BoundedLineReader(reader, EventLineParser.MaxLineLength);
         var batch = new List<CanonicalEvent>(BatchSize);
         long number = 0;
         var lastReport = TimeSpan.Zero;
-        while (lines.ReadLine() is { } line)
+        foreach (var (line, result) in ParseEventLines(reader))
         {
-            number++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var result = ReferenceEquals(line, BoundedLineReader.TooLong)
-                ? ParseResult<CanonicalEvent>.Fail($"line longer than {EventLineParser.MaxLineLength} characters")
-                : EventLineParser.Parse(line);
+            number = line;
             if (result.Value is { } e)
             {
                 batch.Add(e);
@@ -213,6 +204,29 @@ public sealed class CanonicalImporter(IEventJournal journal)
 
         await FlushAsync(batch, report, cancellationToken);
         progress?.Report(new ImportProgress(number, report.EventsAccepted, report.EventsRejected, stopwatch.Elapsed));
+    }
+
+    /// <summary>
+    /// The events of a JSON Lines text, each with its 1-based line number, parsed as <c>import --events</c> parses
+    /// them (blank lines skipped, over-long lines rejected unread). The push API reads its bodies through this too,
+    /// so a line is valid there exactly when it is valid in an import.
+    /// </summary>
+    public static IEnumerable<(long Line, ParseResult<CanonicalEvent> Result)> ParseEventLines(TextReader reader)
+    {
+        var lines = new BoundedLineReader(reader, EventLineParser.MaxLineLength);
+        long number = 0;
+        while (lines.ReadLine() is { } line)
+        {
+            number++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            yield return (number, ReferenceEquals(line, BoundedLineReader.TooLong)
+                ? ParseResult<CanonicalEvent>.Fail($"line longer than {EventLineParser.MaxLineLength} characters")
+                : EventLineParser.Parse(line));
+        }
     }
 
     private async Task FlushAsync(List<CanonicalEvent> batch, ImportReport report, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Metrics.Worker.Api;
 using Metrics.Worker.Telemetry;
 using Microsoft.Extensions.Logging.Console;
 
@@ -17,8 +18,10 @@ public static class WorkerHost
         builder.Services.AddSingleton<KpiWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiWorker>());
         builder.AddMetricsOperations();
+        builder.Services.AddPushApi(builder.Configuration);
         var app = builder.Build();
         app.MapMetricsOperations();
+        app.MapPushApi();
         return app;
     }
 
