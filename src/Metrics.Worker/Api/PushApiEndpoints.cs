@@ -35,6 +35,7 @@ public static class PushApiEndpoints
 {
     public const string Path = "/api/events";
     public const string RateLimitPolicy = "push-api";
+    public const string LogCategory = "Metrics.Worker.Api.PushApi";
 
     /// <summary>Rejections listed in one answer; the counts stay exact beyond it.</summary>
     public const int MaxListedErrors = 1000;
@@ -81,9 +82,10 @@ public static class PushApiEndpoints
         IEventJournal journal,
         IOptions<PushApiOptions> options,
         PushApiTelemetry telemetry,
-        ILogger<PushApiTelemetry> logger,
+        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(LogCategory);
         if (!keys.Enabled)
         {
             return Problem(StatusCodes.Status404NotFound, "Push API off", "No key is configured under PushApi:Keys, so the push API is off.");
@@ -262,19 +264,22 @@ public static class PushApiEndpoints
         TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail });
 }
 
-/// <summary>Counts pushed events by outcome and refused requests by status; tags come from fixed sets only.</summary>
+/// <summary>Counts pushed events and rejected lines, and refused requests by HTTP status (a fixed set: 400, 401, 403, 413, 429).</summary>
 public sealed class PushApiTelemetry(IMeterFactory meterFactory)
 {
     private readonly Counter<long> _events = meterFactory.Create(WorkerTelemetry.Name)
-        .CreateCounter<long>("metrics.push.events", "{event}", "Events received by POST /api/events, by outcome (accepted, rejected).");
+        .CreateCounter<long>("metrics.push.events", "{event}", "Events accepted by POST /api/events and stored in the journal (new, replaced or unchanged re-deliveries).");
+
+    private readonly Counter<long> _rejected = meterFactory.Create(WorkerTelemetry.Name)
+        .CreateCounter<long>("metrics.push.rejected_items", "{item}", "Lines or array elements of POST /api/events rejected as invalid.");
 
     private readonly Counter<long> _refused = meterFactory.Create(WorkerTelemetry.Name)
         .CreateCounter<long>("metrics.push.refused", "{request}", "Requests to POST /api/events refused as a whole, by HTTP status.");
 
     public void Received(long accepted, long rejected)
     {
-        _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-        _events.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
+        _events.Add(accepted);
+        _rejected.Add(rejected);
     }
 
     public void Refused(string status) => _refused.Add(1, new KeyValuePair<string, object?>("status", status));
@@ -282,7 +287,8 @@ public sealed class PushApiTelemetry(IMeterFactory meterFactory)
 
 internal static class PushApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    // The answer is read by people and scripts, never embedded in HTML: quotes in reasons stay readable.
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 internal static partial class PushApiLog

@@ -64,6 +64,8 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public string WorkDirectory => _cli.WorkDirectory;
 
+    public Task<List<ExportedPoint>> ExportAsync(DateOnly from, DateOnly to) => _cli.ExportAsync(from, to);
+
     /// <summary>Starts <c>metrics run</c> with a one-second cycle and waits until liveness answers.</summary>
     public async Task StartAsync(params string[] extra)
     {
