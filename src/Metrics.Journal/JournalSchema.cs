@@ -77,6 +77,11 @@ internal static class JournalSchema
         );
         INSERT INTO dirty (id, from_ticks, from_offset_minutes, generation) VALUES (1, NULL, NULL, 0);
         """,
+        """
+        -- generation counts changes of knowledge (events, directory, catalog, identities); epoch counts those and every
+        -- recompute that claimed the mark, so a recompute only clears a mark that nobody touched after its claim.
+        ALTER TABLE dirty ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

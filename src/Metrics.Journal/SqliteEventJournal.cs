@@ -484,6 +484,43 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    public Task<RecomputeClaim> BeginRecomputeAsync(DateTimeOffset from, CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, transaction) =>
+        {
+            var previous = ReadDirty(connection, transaction);
+            using var command = Command(connection, transaction, """
+                UPDATE dirty SET
+                    from_offset_minutes = CASE WHEN from_ticks IS NULL OR $ticks < from_ticks THEN $offset ELSE from_offset_minutes END,
+                    from_ticks = CASE WHEN from_ticks IS NULL OR $ticks < from_ticks THEN $ticks ELSE from_ticks END,
+                    epoch = epoch + 1
+                WHERE id = 1;
+                """);
+            command.Parameters.AddWithValue("$ticks", from.UtcTicks);
+            command.Parameters.AddWithValue("$offset", OffsetMinutes(from));
+            command.ExecuteNonQuery();
+            return new RecomputeClaim(previous.From, previous.Generation, previous.Epoch + 1);
+        }, cancellationToken);
+
+    public Task<long> GetGenerationAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        return Task.FromResult(ReadDirty(connection, null).Generation);
+    }
+
+    public Task<bool> FinishRecomputeAsync(RecomputeClaim claim, DateTimeOffset? restoreTo, CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, transaction) =>
+        {
+            using var command = Command(
+                connection,
+                transaction,
+                "UPDATE dirty SET from_ticks = $ticks, from_offset_minutes = $offset WHERE id = 1 AND epoch = $epoch;");
+            command.Parameters.AddWithValue("$ticks", restoreTo is { } t ? t.UtcTicks : DBNull.Value);
+            command.Parameters.AddWithValue("$offset", restoreTo is { } o ? OffsetMinutes(o) : DBNull.Value);
+            command.Parameters.AddWithValue("$epoch", claim.Epoch);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
     public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -715,6 +752,18 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         }
     }
 
+    private static (DateTimeOffset? From, long Generation, long Epoch) ReadDirty(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = Command(connection, transaction, "SELECT from_ticks, from_offset_minutes, generation, epoch FROM dirty WHERE id = 1;");
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidDataException("the journal has lost its dirty row");
+        }
+
+        return (reader.IsDBNull(0) ? null : ToInstant(reader.GetInt64(0), reader.GetInt32(1)), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
     private static void MarkDirty(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset from)
     {
         // The right-hand sides read the row as it was before this update, so from_ticks is compared before it changes.
@@ -722,7 +771,8 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
             UPDATE dirty SET
                 from_offset_minutes = CASE WHEN from_ticks IS NULL OR $ticks < from_ticks THEN $offset ELSE from_offset_minutes END,
                 from_ticks = CASE WHEN from_ticks IS NULL OR $ticks < from_ticks THEN $ticks ELSE from_ticks END,
-                generation = generation + 1
+                generation = generation + 1,
+                epoch = epoch + 1
             WHERE id = 1;
             """);
         command.Parameters.AddWithValue("$ticks", from.UtcTicks);

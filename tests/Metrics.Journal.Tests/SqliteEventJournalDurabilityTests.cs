@@ -135,7 +135,7 @@ public sealed class SqliteEventJournalDurabilityTests : IDisposable
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT version FROM schema_version;";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal(2L, command.ExecuteScalar());
         Assert.Equal(1, await reopened.CountEventsAsync());
         SqliteConnection.ClearPool(connection);
     }

@@ -39,14 +39,14 @@ public static class DirectoryCsvParser
             return ParseResult<DirectoryRecord>.Fail("empty person");
         }
 
-        if (person.Length > EventLineParser.MaxKeyLength || department.Length > EventLineParser.MaxKeyLength)
+        if (person.Length > EventLineParser.MaxKeyLength)
         {
-            return ParseResult<DirectoryRecord>.Fail($"person or department longer than {EventLineParser.MaxKeyLength} characters");
+            return ParseResult<DirectoryRecord>.Fail($"person longer than {EventLineParser.MaxKeyLength} characters");
         }
 
-        if (department.Length == 0)
+        if (DepartmentName.Check(department) is { } departmentError)
         {
-            return ParseResult<DirectoryRecord>.Fail("empty department");
+            return ParseResult<DirectoryRecord>.Fail(departmentError);
         }
 
         if (!Levels.TryParse(f[2], out var level))

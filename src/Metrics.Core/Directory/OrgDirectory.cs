@@ -75,10 +75,15 @@ public sealed class OrgDirectory
         return directory;
     }
 
-    /// <summary>Checks a candidate record against the accepted records of the same person; returns the reason it is rejected, or null.</summary>
+    /// <summary>Checks a candidate record (its department name, and against the accepted records of the same person); returns the reason it is rejected, or null.</summary>
     public static string? Validate(DirectoryRecord candidate, IEnumerable<DirectoryRecord> acceptedOfSamePerson)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        if (DepartmentName.Check(candidate.Department) is { } departmentError)
+        {
+            return departmentError;
+        }
+
         foreach (var other in acceptedOfSamePerson)
         {
             if (candidate.Overlaps(other))

@@ -39,7 +39,8 @@ public static partial class EventLineParser
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 16 });
+            // Duplicate keys are refused: which of two "person" values would be meant is a guess, not a reading.
+            doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -48,87 +49,99 @@ public static partial class EventLineParser
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                return ParseResult<CanonicalEvent>.Fail("not a JSON object");
+                return Read(doc.RootElement);
             }
-
-            if (!TryKey(root, "source", out var source, out var error)
-                || !TryKey(root, "id", out var id, out error)
-                || !TryKey(root, "person", out var person, out error))
+            catch (InvalidOperationException ex)
             {
-                return ParseResult<CanonicalEvent>.Fail(error!);
+                // GetString throws on an escaped lone surrogate ("\ud800"): one such line is rejected, never the file.
+                return ParseResult<CanonicalEvent>.Fail($"not valid text: {ex.Message}");
             }
-
-            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            {
-                return ParseResult<CanonicalEvent>.Fail("missing or non-string 'type'");
-            }
-
-            var typeName = typeElement.GetString()!;
-            if (!EventTypes.TryParse(typeName, out var type))
-            {
-                return ParseResult<CanonicalEvent>.Fail($"unknown type '{Truncate(typeName)}'");
-            }
-
-            if (!root.TryGetProperty("time", out var timeElement) || timeElement.ValueKind != JsonValueKind.String)
-            {
-                return ParseResult<CanonicalEvent>.Fail("missing or non-string 'time'");
-            }
-
-            var timeText = timeElement.GetString()!;
-            if (!TryParseTime(timeText, out var time))
-            {
-                return ParseResult<CanonicalEvent>.Fail($"time '{Truncate(timeText)}' is not ISO 8601 with an offset");
-            }
-
-            var attributes = root.TryGetProperty("attributes", out var attrs) ? attrs : default;
-            if (attributes.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
-            {
-                return ParseResult<CanonicalEvent>.Fail("'attributes' is not an object");
-            }
-
-            string? subject = null;
-            var subjectName = EventTypes.SubjectAttribute(type);
-            if (subjectName is not null)
-            {
-                if (attributes.ValueKind != JsonValueKind.Object
-                    || !attributes.TryGetProperty(subjectName, out var subjectElement)
-                    || subjectElement.ValueKind != JsonValueKind.String
-                    || string.IsNullOrWhiteSpace(subjectElement.GetString()))
-                {
-                    return ParseResult<CanonicalEvent>.Fail($"{typeName} requires a non-empty string attribute '{subjectName}'");
-                }
-
-                subject = subjectElement.GetString()!.Trim();
-                if (subject.Length > MaxKeyLength)
-                {
-                    return ParseResult<CanonicalEvent>.Fail($"attribute '{subjectName}' longer than {MaxKeyLength} characters");
-                }
-            }
-
-            var aiAssisted = false;
-            if (type == EventType.DecisionRecorded)
-            {
-                if (!attributes.TryGetProperty("aiAssisted", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    return ParseResult<CanonicalEvent>.Fail("decision.recorded requires a boolean attribute 'aiAssisted'");
-                }
-
-                aiAssisted = flag.GetBoolean();
-            }
-
-            if (type == EventType.AiUsed && attributes.ValueKind == JsonValueKind.Object
-                && attributes.TryGetProperty("tool", out var tool) && tool.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-            {
-                return ParseResult<CanonicalEvent>.Fail("ai.used attribute 'tool' must be a string");
-            }
-
-            var attributesJson = attributes.ValueKind == JsonValueKind.Object ? attributes.GetRawText() : "{}";
-            return ParseResult<CanonicalEvent>.Ok(new CanonicalEvent(
-                source, id, type, time, PersonKey.Normalize(person), subject, aiAssisted, attributesJson));
         }
+    }
+
+    private static ParseResult<CanonicalEvent> Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ParseResult<CanonicalEvent>.Fail("not a JSON object");
+        }
+
+        if (!TryKey(root, "source", out var source, out var error)
+            || !TryKey(root, "id", out var id, out error)
+            || !TryKey(root, "person", out var person, out error))
+        {
+            return ParseResult<CanonicalEvent>.Fail(error!);
+        }
+
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            return ParseResult<CanonicalEvent>.Fail("missing or non-string 'type'");
+        }
+
+        var typeName = typeElement.GetString()!;
+        if (!EventTypes.TryParse(typeName, out var type))
+        {
+            return ParseResult<CanonicalEvent>.Fail($"unknown type '{Truncate(typeName)}'");
+        }
+
+        if (!root.TryGetProperty("time", out var timeElement) || timeElement.ValueKind != JsonValueKind.String)
+        {
+            return ParseResult<CanonicalEvent>.Fail("missing or non-string 'time'");
+        }
+
+        var timeText = timeElement.GetString()!;
+        if (!TryParseTime(timeText, out var time))
+        {
+            return ParseResult<CanonicalEvent>.Fail($"time '{Truncate(timeText)}' is not ISO 8601 with an offset");
+        }
+
+        var attributes = root.TryGetProperty("attributes", out var attrs) ? attrs : default;
+        if (attributes.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
+        {
+            return ParseResult<CanonicalEvent>.Fail("'attributes' is not an object");
+        }
+
+        string? subject = null;
+        var subjectName = EventTypes.SubjectAttribute(type);
+        if (subjectName is not null)
+        {
+            if (attributes.ValueKind != JsonValueKind.Object
+                || !attributes.TryGetProperty(subjectName, out var subjectElement)
+                || subjectElement.ValueKind != JsonValueKind.String
+                || string.IsNullOrWhiteSpace(subjectElement.GetString()))
+            {
+                return ParseResult<CanonicalEvent>.Fail($"{typeName} requires a non-empty string attribute '{subjectName}'");
+            }
+
+            subject = subjectElement.GetString()!.Trim();
+            if (subject.Length > MaxKeyLength)
+            {
+                return ParseResult<CanonicalEvent>.Fail($"attribute '{subjectName}' longer than {MaxKeyLength} characters");
+            }
+        }
+
+        var aiAssisted = false;
+        if (type == EventType.DecisionRecorded)
+        {
+            if (!attributes.TryGetProperty("aiAssisted", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return ParseResult<CanonicalEvent>.Fail("decision.recorded requires a boolean attribute 'aiAssisted'");
+            }
+
+            aiAssisted = flag.GetBoolean();
+        }
+
+        if (type == EventType.AiUsed && attributes.ValueKind == JsonValueKind.Object
+            && attributes.TryGetProperty("tool", out var tool) && tool.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            return ParseResult<CanonicalEvent>.Fail("ai.used attribute 'tool' must be a string");
+        }
+
+        var attributesJson = attributes.ValueKind == JsonValueKind.Object ? attributes.GetRawText() : "{}";
+        return ParseResult<CanonicalEvent>.Ok(new CanonicalEvent(
+            source, id, type, time, PersonKey.Normalize(person), subject, aiAssisted, attributesJson));
     }
 
     /// <summary>Parses an ISO 8601 time that carries an explicit offset (<c>Z</c>, <c>+01:00</c> or <c>+0100</c>).</summary>

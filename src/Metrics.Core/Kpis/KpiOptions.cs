@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Metrics.Core.Events;
 
 namespace Metrics.Core.Kpis;
 
@@ -24,6 +25,17 @@ public sealed class KpiOptions
     /// </summary>
     /// <value>Default empty.</value>
     public Dictionary<string, string> RequiredCourses { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The first instant an event may carry; earlier ones are rejected at every entry point, and no recompute starts before its day.</summary>
+    /// <value>Default 2000-01-01T00:00:00Z; never before 1900.</value>
+    public DateTimeOffset EarliestTime { get; set; } = PlausibleTimeRange.DefaultEarliest;
+
+    /// <summary>How far past now an event time may lie before it is rejected.</summary>
+    /// <value>Default 2 days.</value>
+    public TimeSpan MaxFutureSkew { get; set; } = PlausibleTimeRange.DefaultMaxFutureSkew;
+
+    /// <summary>The plausible event times these settings describe.</summary>
+    public PlausibleTimeRange TimeRange => new(EarliestTime, MaxFutureSkew);
 
     /// <summary>Resolves <see cref="TimeZone"/>; throws with the setting's name when it is not a known zone.</summary>
     public TimeZoneInfo ResolveTimeZone()

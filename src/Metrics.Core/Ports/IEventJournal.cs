@@ -10,6 +10,13 @@ public readonly record struct AppendResult(int Inserted, int Replaced, int Uncha
 public readonly record struct DirtyMark(DateTimeOffset From, long Generation);
 
 /// <summary>
+/// A recompute's claim on the dirty mark, taken before it deletes anything. <see cref="PreviousFrom"/> is the mark as it
+/// was before the claim, <see cref="Generation"/> the knowledge the recompute starts from, <see cref="Epoch"/> what a
+/// finish compares to know nobody touched the mark since.
+/// </summary>
+public readonly record struct RecomputeClaim(DateTimeOffset? PreviousFrom, long Generation, long Epoch);
+
+/// <summary>
 /// The durable store of accepted canonical events, the directory and the course catalog. Events are deduplicated on
 /// (source, id): a later append with the same key replaces the earlier one. Every change marks the earliest instant it
 /// affects as dirty, in the same transaction, so a crash between storing and writing KPIs loses nothing.
@@ -61,6 +68,25 @@ public interface IEventJournal
 
     /// <summary>Clears the dirty mark if nothing marked it again since <paramref name="generation"/> was read.</summary>
     Task ClearDirtyAsync(long generation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a recompute from <paramref name="from"/>: in one transaction the mark moves back to <paramref name="from"/>
+    /// if it is later (so a recompute killed after deleting its range leaves that range dirty) and the epoch advances.
+    /// </summary>
+    Task<RecomputeClaim> BeginRecomputeAsync(DateTimeOffset from, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not support recompute claims");
+
+    /// <summary>The current generation of knowledge: it grows with every change that marks days dirty.</summary>
+    Task<long> GetGenerationAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not support recompute claims");
+
+    /// <summary>
+    /// Ends a successful recompute: when nothing touched the mark since <paramref name="claim"/> (same epoch), the mark
+    /// becomes <paramref name="restoreTo"/> (null: clean) and true is returned; otherwise the mark stays as it is, so the
+    /// next cycle recomputes with the newer knowledge.
+    /// </summary>
+    Task<bool> FinishRecomputeAsync(RecomputeClaim claim, DateTimeOffset? restoreTo, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not support recompute claims");
 
     /// <summary>Reads a durable key/value (source checkpoints and similar); null when unset.</summary>
     Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default);

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Metrics.Core.Directory;
+using System.Text;
 using Metrics.Core.Events;
+using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
+using Microsoft.Extensions.Options;
 
 namespace Metrics.Worker.Application;
 
@@ -40,8 +43,20 @@ public sealed class ImportReport
 /// A bad line is reported with its number and reason and skipped; the rest still load. Re-importing a file is
 /// harmless: events upsert by (source, id) and a person's directory history is replaced as a whole.
 /// </summary>
-public sealed class CanonicalImporter(IEventJournal journal)
+public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions> options, TimeProvider timeProvider)
 {
+    /// <summary>
+    /// What an undecodable byte sequence reads as. U+FFFF is a noncharacter, never text a system means to export, so a line
+    /// holding it is rejected as not UTF-8 instead of being stored with a silent U+FFFD in a key.
+    /// </summary>
+    private const char InvalidByteMark = '\uFFFF';
+
+    /// <summary>UTF-8 that reads undecodable bytes as U+FFFF, which the line parser then rejects as not UTF-8.</summary>
+    public static readonly Encoding StrictUtf8 = Encoding.GetEncoding(
+        "utf-8", EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(InvalidByteMark.ToString()));
+
+    private readonly PlausibleTimeRange _timeRange = options.Value.TimeRange;
+
     /// <summary>Events per journal transaction: large enough to be fast, small enough that a crash loses little work.</summary>
     public const int BatchSize = 5000;
 
@@ -155,7 +170,7 @@ public sealed class CanonicalImporter(IEventJournal journal)
 
             var error = ReferenceEquals(line, BoundedLineReader.TooLong)
                 ? $"line longer than {EventLineParser.MaxLineLength} characters"
-                : accept(line);
+                : line.Contains(InvalidByteMark, StringComparison.Ordinal) ? NotUtf8 : accept(line);
             if (error is null)
             {
                 accepted++;
@@ -177,7 +192,7 @@ public sealed class CanonicalImporter(IEventJournal journal)
         var batch = new List<CanonicalEvent>(BatchSize);
         long number = 0;
         var lastReport = TimeSpan.Zero;
-        foreach (var (line, result) in ParseEventLines(reader))
+        foreach (var (line, result) in ParseEventLines(reader, _timeRange, timeProvider))
         {
             number = line;
             if (result.Value is { } e)
@@ -208,12 +223,15 @@ public sealed class CanonicalImporter(IEventJournal journal)
 
     /// <summary>
     /// The events of a JSON Lines text, each with its 1-based line number, parsed as <c>import --events</c> parses
-    /// them (blank lines skipped, over-long lines rejected unread). The push API reads its bodies through this too,
-    /// so a line is valid there exactly when it is valid in an import.
+    /// them (blank lines skipped, over-long lines rejected unread, undecodable bytes rejected when the reader uses
+    /// <see cref="StrictUtf8"/>, times outside <paramref name="timeRange"/> rejected). The push API reads its bodies
+    /// through this too, so a line is valid there exactly when it is valid in an import.
     /// </summary>
-    public static IEnumerable<(long Line, ParseResult<CanonicalEvent> Result)> ParseEventLines(TextReader reader)
+    public static IEnumerable<(long Line, ParseResult<CanonicalEvent> Result)> ParseEventLines(
+        TextReader reader, PlausibleTimeRange? timeRange = null, TimeProvider? clock = null)
     {
         var lines = new BoundedLineReader(reader, EventLineParser.MaxLineLength);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
         long number = 0;
         while (lines.ReadLine() is { } line)
         {
@@ -225,8 +243,26 @@ public sealed class CanonicalImporter(IEventJournal journal)
 
             yield return (number, ReferenceEquals(line, BoundedLineReader.TooLong)
                 ? ParseResult<CanonicalEvent>.Fail($"line longer than {EventLineParser.MaxLineLength} characters")
-                : EventLineParser.Parse(line));
+                : ParseEvent(line, timeRange ?? PlausibleTimeRange.Default, now));
         }
+    }
+
+    private const string NotUtf8 = "not valid UTF-8";
+
+    private static ParseResult<CanonicalEvent> ParseEvent(string line, PlausibleTimeRange timeRange, DateTimeOffset now)
+    {
+        if (line.Contains(InvalidByteMark, StringComparison.Ordinal))
+        {
+            return ParseResult<CanonicalEvent>.Fail(NotUtf8);
+        }
+
+        var result = EventLineParser.Parse(line);
+        if (result.Value is { } e && timeRange.Check(e.Time, now) is { } timeError)
+        {
+            return ParseResult<CanonicalEvent>.Fail(timeError);
+        }
+
+        return result;
     }
 
     private async Task FlushAsync(List<CanonicalEvent> batch, ImportReport report, CancellationToken cancellationToken)
@@ -250,6 +286,6 @@ public sealed class CanonicalImporter(IEventJournal journal)
             throw new FileNotFoundException($"import file not found: {path}", path);
         }
 
-        return new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true);
     }
 }

@@ -9,6 +9,10 @@ namespace Metrics.Worker.Application;
 /// <summary>Progress of a recompute: the day being computed, how far through the range, and points written so far.</summary>
 public readonly record struct RecomputeProgress(DateOnly Day, int DaysDone, int DaysTotal, long Points, TimeSpan Elapsed);
 
+/// <summary>The journal changed while a recompute ran: its points would carry older knowledge than the journal holds.</summary>
+public sealed class RecomputeSupersededException(DateOnly from, DateOnly to)
+    : InvalidOperationException($"the journal changed while {from:yyyy-MM-dd}..{to:yyyy-MM-dd} was recomputed; the range stays dirty and is computed again next cycle");
+
 /// <summary>What a recompute did.</summary>
 public sealed record RecomputeResult(DateOnly From, DateOnly To, long PointsWritten, long EventsRead, IReadOnlyDictionary<string, SourceCoverage> Coverage, TimeSpan Elapsed);
 
@@ -24,19 +28,88 @@ public sealed class KpiRecomputer(
     ILogger<KpiRecomputer> logger)
 {
     private readonly KpiEngine _engine = new(options.Value);
+    private readonly Metrics.Core.Events.PlausibleTimeRange _timeRange = options.Value.TimeRange;
+    private readonly DateOnly _earliestDay = options.Value.TimeRange.EarliestDay(options.Value.ResolveTimeZone());
 
     public OrgCalendar Calendar => _engine.Calendar;
 
     /// <summary>Today in the org's time zone.</summary>
     public DateOnly Today => _engine.Calendar.DayOf(timeProvider.GetUtcNow());
 
-    public async Task<RecomputeResult> RecomputeAsync(DateOnly from, DateOnly to, IProgress<RecomputeProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Recomputes <paramref name="from"/>..<paramref name="to"/> and replaces it in the store. The range is marked dirty
+    /// before anything is deleted, so a recompute that is killed or fails halfway leaves it to the next cycle; the mark as
+    /// it was before is restored afterwards unless the range covered it.
+    /// </summary>
+    public Task<RecomputeResult> RecomputeAsync(DateOnly from, DateOnly to, IProgress<RecomputeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (to < from)
         {
             throw new ArgumentException($"--to {to:yyyy-MM-dd} is before --from {from:yyyy-MM-dd}", nameof(to));
         }
 
+        (from, to) = ClampToPlausible(from, to);
+        var today = Today;
+        return RunClaimedAsync(
+            from,
+            to,
+            claim => claim.PreviousFrom is { } previous && (previous < _engine.Calendar.StartOf(from) || to < today) ? previous : null,
+            progress,
+            cancellationToken);
+    }
+
+    /// <summary>No recompute starts before the first plausible day: nothing earlier can hold an accepted event.</summary>
+    private (DateOnly From, DateOnly To) ClampToPlausible(DateOnly from, DateOnly to)
+    {
+        var earliest = _earliestDay;
+        if (to < earliest)
+        {
+            throw new ArgumentException($"the range ends ({to:yyyy-MM-dd}) before the earliest accepted day {earliest:yyyy-MM-dd} (Kpi:EarliestTime)", nameof(to));
+        }
+
+        return (from < earliest ? earliest : from, to);
+    }
+
+    /// <summary>
+    /// Claims the mark, computes and writes; when the journal's knowledge changes while it runs, it stops writing (a
+    /// range must never go back to older knowledge) and starts again, a few times, before leaving the range dirty.
+    /// </summary>
+    private async Task<RecomputeResult> RunClaimedAsync(
+        DateOnly from,
+        DateOnly to,
+        Func<RecomputeClaim, DateTimeOffset?> restoreTo,
+        IProgress<RecomputeProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var claim = await journal.BeginRecomputeAsync(_engine.Calendar.StartOf(from), cancellationToken);
+            RecomputeResult result;
+            try
+            {
+                result = await ComputeAndWriteAsync(from, to, claim.Generation, progress, cancellationToken);
+            }
+            catch (RecomputeSupersededException) when (attempt < MaxAttempts)
+            {
+                Log.RecomputeSuperseded(logger, from, to, attempt);
+                continue;
+            }
+
+            if (!await journal.FinishRecomputeAsync(claim, restoreTo(claim), cancellationToken))
+            {
+                Log.RecomputeMarkKept(logger, from, to);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Attempts of one recompute whose journal keeps changing under it; past them the range stays dirty for the next cycle.</summary>
+    private const int MaxAttempts = 3;
+
+    private async Task<RecomputeResult> ComputeAndWriteAsync(
+        DateOnly from, DateOnly to, long generation, IProgress<RecomputeProgress>? progress, CancellationToken cancellationToken)
+    {
         using var activity = Telemetry.WorkerTelemetry.ActivitySource.StartActivity("kpi.recompute");
         activity?.SetTag("from", from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         activity?.SetTag("to", to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
@@ -48,6 +121,7 @@ public sealed class KpiRecomputer(
         var stats = new ComputeStats();
         var points = _engine.Compute(events, directory, catalog, from, to, stats);
         var daysTotal = to.DayNumber - from.DayNumber + 1;
+        CheckGeneration(generation, from, to, cancellationToken);
 
         IEnumerable<KpiPoint> Reporting()
         {
@@ -58,6 +132,9 @@ public sealed class KpiRecomputer(
                 if (p.Date != lastDay)
                 {
                     lastDay = p.Date;
+                    // Checked once a day of points: when an import or sync changed the journal since the claim, these
+                    // points lack what it brought, and writing them would move the range back in knowledge.
+                    CheckGeneration(generation, from, to, cancellationToken);
                     progress?.Report(new RecomputeProgress(p.Date, p.Date.DayNumber - from.DayNumber, daysTotal, count, stopwatch.Elapsed));
                 }
 
@@ -71,6 +148,15 @@ public sealed class KpiRecomputer(
         progress?.Report(new RecomputeProgress(to, daysTotal, daysTotal, written, stopwatch.Elapsed));
         Log.Recomputed(logger, from, to, written, stats.EventsRead, stopwatch.ElapsedMilliseconds);
         return new RecomputeResult(from, to, written, stats.EventsRead, stats.BySource, stopwatch.Elapsed);
+    }
+
+    private void CheckGeneration(long generation, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        // Synchronous on purpose: it runs inside the store's enumeration of the points, and SQLite reads are synchronous anyway.
+        if (journal.GetGenerationAsync(cancellationToken).GetAwaiter().GetResult() != generation)
+        {
+            throw new RecomputeSupersededException(from, to);
+        }
     }
 
     /// <summary>The configured catalog (<c>Kpi:RequiredCourses</c>) with the imported one on top.</summary>
@@ -106,15 +192,21 @@ public sealed class KpiRecomputer(
         }
 
         var to = through ?? Today;
-        var from = _engine.Calendar.DayOf(mark.Value.From);
+        // A mark before the plausible range (a directory record from year 1, a journal of an older version) starts at
+        // the first plausible day: the calendar cannot even name the days a year-1 mark would ask for.
+        var from = mark.Value.From < _timeRange.Earliest ? _earliestDay : _engine.Calendar.DayOf(mark.Value.From);
         if (from > to)
         {
             // Only future-dated changes: nothing to show yet, and the days will be computed when they come.
             from = to;
         }
 
-        var result = await RecomputeAsync(from, to, progress, cancellationToken);
-        await journal.ClearDirtyAsync(mark.Value.Generation, cancellationToken);
-        return result;
+        // The mark is cleared unless something before this range was marked between the read and the claim.
+        return await RunClaimedAsync(
+            from,
+            to,
+            claim => claim.PreviousFrom is { } previous && previous < _engine.Calendar.StartOf(from) && previous >= _timeRange.Earliest ? previous : null,
+            progress,
+            cancellationToken);
     }
 }

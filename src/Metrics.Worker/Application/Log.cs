@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Journal gauges not refreshed this cycle ({ErrorType}); metrics.journal.events and metrics.kpi.dirty_days may be stale")]
     public static partial void GaugesNotRefreshed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Recompute of {From} to {To} stopped: the journal changed while it ran (attempt {Attempt}); the range stays dirty and is computed again")]
+    public static partial void RecomputeSuperseded(ILogger logger, DateOnly from, DateOnly to, int attempt);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Recompute of {From} to {To} written, but the dirty mark changed meanwhile; it stays for the next cycle")]
+    public static partial void RecomputeMarkKept(ILogger logger, DateOnly from, DateOnly to);
 }

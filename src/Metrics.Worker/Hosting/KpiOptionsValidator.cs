@@ -23,6 +23,11 @@ public sealed class KpiOptionsValidator : IValidateOptions<KpiOptions>
             }
         }
 
+        if (options.TimeRange.Validate() is { } rangeError)
+        {
+            failures.Add(rangeError);
+        }
+
         try
         {
             options.ResolveTimeZone();

@@ -18,6 +18,8 @@ public class DirectoryCsvParserTests
     [InlineData("a,D,frontline,2026-01-01,2026-01-01", "not after")]
     [InlineData("a,D,frontline,2026-01-01", "expected 5 fields")]
     [InlineData(",D,frontline,2026-01-01,", "empty person")]
+    [InlineData("a,\"R&D\\Lab\",frontline,2026-01-01,", "backslash")]
+    [InlineData("a,(small groups),frontline,2026-01-01,", "reserved")]
     [InlineData("a,,frontline,2026-01-01,", "empty department")]
     [InlineData("a,\"D,frontline,2026-01-01,", "unterminated")]
     public void ParseDirectoryLine_BadRow_RejectsWithReason(string line, string reasonPart)

@@ -36,6 +36,10 @@ public class EventLineParserTests
     [InlineData("""{"source":"s","id":"1","type":"decision.recorded","time":"2026-03-02T09:15:00Z","person":"a","attributes":{"decision":"d","aiAssisted":"yes"}}""", "'aiAssisted'")]
     [InlineData("""{"source":"s","id":"1","type":"event.retracted","time":"2026-03-02T09:15:00Z","person":"a","attributes":{}}""", "'target'")]
     [InlineData("""{"source":"s","id":1,"type":"ai.used","time":"2026-03-02T09:15:00Z","person":"a"}""", "'id'")]
+    [InlineData("""{"source":"s","id":"1","type":"ai.used","time":"2026-03-02T09:15:00Z","person":"\ud800a@x.com"}""", "not valid text")]
+    [InlineData("""{"source":"s","id":"1","type":"training.completed","time":"2026-03-02T09:15:00Z","person":"a","attributes":{"course":"\udc00"}}""", "not valid text")]
+    [InlineData("""{"source":"s","id":"1","type":"ai.used","time":"2026-03-02T09:15:00Z","person":"a","person":"b"}""", "not valid JSON")]
+    [InlineData("""{"source":"s","id":"1","type":"ai.used","time":"2026-03-02T09:15:00Z","person":"a","attributes":null}""", "'attributes' is not an object")]
     public void Parse_BadLine_RejectsWithReason(string line, string reasonPart)
     {
         var result = EventLineParser.Parse(line);
