@@ -45,6 +45,53 @@ public sealed class InfluxOptions
     /// <summary>Password of <see cref="Username"/>.</summary>
     public string? Password { get; set; }
 
+    /// <summary>A file holding <see cref="Token"/> (a container secret such as <c>/run/secrets/influx_token</c>); read once at start, trailing line break removed.</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>A file holding <see cref="Password"/>, as <see cref="TokenFile"/>.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>Why a secret file could not be used; reported by the validator, which names the setting.</summary>
+    internal List<string> SecretFileErrors { get; } = [];
+
+    /// <summary>Fills <see cref="Token"/> and <see cref="Password"/> from their files. The secret itself never enters a message.</summary>
+    internal void ReadSecretFiles()
+    {
+        SecretFileErrors.Clear();
+        Token = ReadSecret(nameof(Token), Token, nameof(TokenFile), TokenFile);
+        Password = ReadSecret(nameof(Password), Password, nameof(PasswordFile), PasswordFile);
+    }
+
+    private string? ReadSecret(string name, string? value, string fileName, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return value;
+        }
+
+        if (!string.IsNullOrEmpty(value))
+        {
+            SecretFileErrors.Add($"{SectionName}:{name} and {SectionName}:{fileName} are alternatives; set only one of them.");
+            return value;
+        }
+
+        try
+        {
+            var secret = File.ReadAllText(path).TrimEnd('\r', '\n');
+            if (secret.Length == 0)
+            {
+                SecretFileErrors.Add($"{SectionName}:{fileName} '{path}' is empty.");
+            }
+
+            return secret;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            SecretFileErrors.Add($"{SectionName}:{fileName} '{path}' cannot be read: {ex.GetType().Name}.");
+            return null;
+        }
+    }
+
     /// <summary>Create the database (v1, 1.8) or the bucket (2.x) at start-up when it does not exist.</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool CreateIfMissing { get; set; } = true;

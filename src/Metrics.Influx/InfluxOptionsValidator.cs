@@ -55,6 +55,7 @@ public sealed class InfluxOptionsValidator : IValidateOptions<InfluxOptions>
             failures.Add($"{s}:Database is required: it is the v1 write target and the InfluxQL database KPIs are read from.");
         }
 
+        failures.AddRange(options.SecretFileErrors);
         var hasToken = !string.IsNullOrEmpty(options.Token);
         var hasUser = !string.IsNullOrEmpty(options.Username);
         var hasPassword = !string.IsNullOrEmpty(options.Password);

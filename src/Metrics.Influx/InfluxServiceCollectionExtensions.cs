@@ -28,6 +28,7 @@ public static class InfluxServiceCollectionExtensions
 
         services.AddOptions<InfluxOptions>()
             .Bind(configuration.GetSection(InfluxOptions.SectionName))
+            .PostConfigure(o => o.ReadSecretFiles())
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InfluxOptions>, InfluxOptionsValidator>());
         services.AddOptions<KpiOptions>();

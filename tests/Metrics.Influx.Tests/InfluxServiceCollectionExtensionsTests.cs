@@ -63,4 +63,45 @@ public sealed class InfluxServiceCollectionExtensionsTests
 
         Assert.Contains(ex.Failures, f => f.StartsWith("Influx:Url is required", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void AddInfluxKpiStore_TokenFile_ReadsTheContainerSecret()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "token-from-secret\n");
+        try
+        {
+            using var services = Build(new()
+            {
+                ["Influx:Url"] = "http://127.0.0.1:8086",
+                ["Influx:Api"] = "v2",
+                ["Influx:Bucket"] = "metrics",
+                ["Influx:Org"] = "org",
+                ["Influx:TokenFile"] = file,
+            });
+
+            services.GetRequiredService<IStartupValidator>().Validate();
+            Assert.Equal("token-from-secret", services.GetRequiredService<IOptions<InfluxOptions>>().Value.Token);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void AddInfluxKpiStore_UnreadablePasswordFile_FailsNamingTheSettingNotTheSecret()
+    {
+        using var services = Build(new()
+        {
+            ["Influx:Url"] = "http://127.0.0.1:8086",
+            ["Influx:Api"] = "v1",
+            ["Influx:Username"] = "metrics",
+            ["Influx:PasswordFile"] = "/nonexistent/influx_password",
+        });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Influx:PasswordFile '/nonexistent/influx_password' cannot be read: DirectoryNotFoundException.", ex.Failures);
+    }
 }

@@ -132,10 +132,10 @@ public sealed class KpiRecomputer(
                 if (p.Date != lastDay)
                 {
                     lastDay = p.Date;
+                    progress?.Report(new RecomputeProgress(p.Date, p.Date.DayNumber - from.DayNumber, daysTotal, count, stopwatch.Elapsed));
                     // Checked once a day of points: when an import or sync changed the journal since the claim, these
                     // points lack what it brought, and writing them would move the range back in knowledge.
                     CheckGeneration(generation, from, to, cancellationToken);
-                    progress?.Report(new RecomputeProgress(p.Date, p.Date.DayNumber - from.DayNumber, daysTotal, count, stopwatch.Elapsed));
                 }
 
                 count++;

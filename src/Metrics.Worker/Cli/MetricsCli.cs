@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Metrics.Core.Directory;
 using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Worker.Application;
@@ -139,8 +140,15 @@ public static class MetricsCli
         {
             var first = ParseDate(parse.GetValue(from), "--from")!.Value;
             var last = ParseDate(parse.GetValue(to), "--to")!.Value;
+            var only = parse.GetValue(department);
+            if (only is not null && DepartmentName.Check(only) is { } reason
+                && !string.Equals(only.Trim(), DepartmentName.Reserved, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliException($"--department: {reason}");
+            }
+
             using var host = await WorkerHost.StartCliHostAsync([.. parse.UnmatchedTokens], ct);
-            var points = host.Services.GetRequiredService<IKpiStore>().ReadAsync(first, last, parse.GetValue(department), ct);
+            var points = host.Services.GetRequiredService<IKpiStore>().ReadAsync(first, last, only, ct);
             if (parse.GetValue(format) == "jsonl")
             {
                 await foreach (var p in points)
