@@ -45,10 +45,12 @@ public sealed class InfluxOptions
     /// <summary>Password of <see cref="Username"/>.</summary>
     public string? Password { get; set; }
 
-    /// <summary>A file holding <see cref="Token"/> (a container secret such as <c>/run/secrets/influx_token</c>); read once at start, trailing line break removed.</summary>
+    /// <summary><c>Influx:Token_FILE</c>: a file holding <see cref="Token"/> (a container secret such as <c>/run/secrets/influx_token</c>); read once at start, trailing line break removed.</summary>
+    [Microsoft.Extensions.Configuration.ConfigurationKeyName("Token_FILE")]
     public string? TokenFile { get; set; }
 
-    /// <summary>A file holding <see cref="Password"/>, as <see cref="TokenFile"/>.</summary>
+    /// <summary><c>Influx:Password_FILE</c>: a file holding <see cref="Password"/>, as <see cref="TokenFile"/>.</summary>
+    [Microsoft.Extensions.Configuration.ConfigurationKeyName("Password_FILE")]
     public string? PasswordFile { get; set; }
 
     /// <summary>Why a secret file could not be used; reported by the validator, which names the setting.</summary>
@@ -58,8 +60,8 @@ public sealed class InfluxOptions
     internal void ReadSecretFiles()
     {
         SecretFileErrors.Clear();
-        Token = ReadSecret(nameof(Token), Token, nameof(TokenFile), TokenFile);
-        Password = ReadSecret(nameof(Password), Password, nameof(PasswordFile), PasswordFile);
+        Token = ReadSecret(nameof(Token), Token, "Token_FILE", TokenFile);
+        Password = ReadSecret(nameof(Password), Password, "Password_FILE", PasswordFile);
     }
 
     private string? ReadSecret(string name, string? value, string fileName, string? path)

@@ -97,7 +97,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         PeakMemory.Reset();
         clock.Restart();
         var rejected = 0L;
-        var report = await new CanonicalImporter(journal).ImportAsync(events, people, courses, _ => rejected++);
+        var report = await new CanonicalImporter(journal, Microsoft.Extensions.Options.Options.Create(new Metrics.Core.Kpis.KpiOptions()), TimeProvider.System).ImportAsync(events, people, courses, _ => rejected++);
         Report(new StageResult("import --no-recompute", report.EventsAccepted, "events", clock.Elapsed, parseRate, "JsonDocument parse of the same file", PeakMemory.PeakMiB()));
         if (rejected > 0)
         {

@@ -77,7 +77,7 @@ public sealed class InfluxServiceCollectionExtensionsTests
                 ["Influx:Api"] = "v2",
                 ["Influx:Bucket"] = "metrics",
                 ["Influx:Org"] = "org",
-                ["Influx:TokenFile"] = file,
+                ["Influx:Token_FILE"] = file,
             });
 
             services.GetRequiredService<IStartupValidator>().Validate();
@@ -97,11 +97,11 @@ public sealed class InfluxServiceCollectionExtensionsTests
             ["Influx:Url"] = "http://127.0.0.1:8086",
             ["Influx:Api"] = "v1",
             ["Influx:Username"] = "metrics",
-            ["Influx:PasswordFile"] = "/nonexistent/influx_password",
+            ["Influx:Password_FILE"] = "/nonexistent/influx_password",
         });
 
         var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains("Influx:PasswordFile '/nonexistent/influx_password' cannot be read: DirectoryNotFoundException.", ex.Failures);
+        Assert.Contains("Influx:Password_FILE '/nonexistent/influx_password' cannot be read: DirectoryNotFoundException.", ex.Failures);
     }
 }

@@ -141,7 +141,7 @@ public sealed class PushApiEndpointsTests
         await File.WriteAllTextAsync(file, body);
         var importIssues = new List<ImportIssue>();
         using var importJournal = new PushApiImportJournal();
-        await new CanonicalImporter(importJournal.Journal).ImportAsync(file, null, null, importIssues.Add);
+        await new CanonicalImporter(importJournal.Journal, Microsoft.Extensions.Options.Options.Create(new Metrics.Core.Kpis.KpiOptions()), TimeProvider.System).ImportAsync(file, null, null, importIssues.Add);
         File.Delete(file);
 
         using var response = await host.PostAsync(body, PushApiHost.CrmKey);
