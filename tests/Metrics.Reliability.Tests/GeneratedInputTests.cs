@@ -43,27 +43,25 @@ public sealed class GeneratedInputTests : IDisposable
 
     private static Line EventLine(int index, int roll, int seed, string person, DateTimeOffset time, int mutation)
     {
+        var valid = SyntheticCompany.Event(new Random(seed), index, time, person);
+        if (roll >= 30)
         {
-            var valid = SyntheticCompany.Event(new Random(seed), index, time, person);
-            if (roll >= 30)
-            {
-                return new Line(valid, true);
-            }
-
-            return EventMutations[mutation] switch
-            {
-                "surrogate" => new Line(valid.Replace("@example.com", "\\ud800@example.com", StringComparison.Ordinal), false),
-                "bytes" => new Line(valid.Replace("@example.com", "\u00ff\u00fe@example.com", StringComparison.Ordinal), false),
-                "duplicate-key" => new Line(valid[..^1] + ",\"person\":\"x@example.com\"}", false),
-                "null-attributes" => new Line(valid[..valid.IndexOf(",\"attributes\"", StringComparison.Ordinal)] + ",\"attributes\":null}", false),
-                "year1" => new Line(Retime(valid, "0001-01-01T00:00:00Z"), false),
-                "year1900" => new Line(Retime(valid, "1900-01-01T00:00:00+01:00"), false),
-                "future" => new Line(Retime(valid, "2999-01-01T00:00:00Z"), false),
-                "truncated" => new Line(valid[..(valid.Length / 2)], false),
-                "no-offset" => new Line(Retime(valid, time.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)), false),
-                _ => new Line(valid.Replace("\"source\":\"gen\"", "\"source\":\"gen\",\"source\":\"\u0001\"", StringComparison.Ordinal), false),
-            };
+            return new Line(valid, true);
         }
+
+        return EventMutations[mutation] switch
+        {
+            "surrogate" => new Line(valid.Replace("@example.com", "\\ud800@example.com", StringComparison.Ordinal), false),
+            "bytes" => new Line(valid.Replace("@example.com", "\u00ff\u00fe@example.com", StringComparison.Ordinal), false),
+            "duplicate-key" => new Line(valid[..^1] + ",\"person\":\"x@example.com\"}", false),
+            "null-attributes" => new Line(valid[..valid.IndexOf(",\"attributes\"", StringComparison.Ordinal)] + ",\"attributes\":null}", false),
+            "year1" => new Line(Retime(valid, "0001-01-01T00:00:00Z"), false),
+            "year1900" => new Line(Retime(valid, "1900-01-01T00:00:00+01:00"), false),
+            "future" => new Line(Retime(valid, "2999-01-01T00:00:00Z"), false),
+            "truncated" => new Line(valid[..(valid.Length / 2)], false),
+            "no-offset" => new Line(Retime(valid, time.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)), false),
+            _ => new Line(valid.Replace("\"source\":\"gen\"", "\"source\":\"gen\",\"source\":\"\u0001\"", StringComparison.Ordinal), false),
+        };
     }
 
     private static string Retime(string line, string time) =>
@@ -82,31 +80,29 @@ public sealed class GeneratedInputTests : IDisposable
 
     private static Line DirectoryRow(int index, int roll, int department, int level, int days, int mutation)
     {
-            {
-                var person = $"d{index:D6}@example.com";
-                var levelName = Levels.Name((Level)level);
-                var from = new DateOnly(2025, 1, 1).AddDays(days);
-                var name = Departments[department];
-                var valid = $"{person},{Csv.Escape(name)},{levelName},{from:yyyy-MM-dd},";
-                if (roll >= 30)
-                {
-                    return new Line(valid, true);
-                }
+        var person = $"d{index:D6}@example.com";
+        var levelName = Levels.Name((Level)level);
+        var from = new DateOnly(2025, 1, 1).AddDays(days);
+        var name = Departments[department];
+        var valid = $"{person},{Csv.Escape(name)},{levelName},{from:yyyy-MM-dd},";
+        if (roll >= 30)
+        {
+            return new Line(valid, true);
+        }
 
-                return DirectoryMutations[mutation] switch
-                {
-                    "backslash" => new Line($"{person},R&D\\{name},{levelName},{from:yyyy-MM-dd},", false),
-                    "control" => new Line($"{person},\"{name}\tB\",{levelName},{from:yyyy-MM-dd},", false),
-                    "reserved" => new Line($"{person},(small groups),{levelName},{from:yyyy-MM-dd},", false),
-                    "bad-level" => new Line($"{person},{Csv.Escape(name)},boss,{from:yyyy-MM-dd},", false),
-                    "bad-date" => new Line($"{person},{Csv.Escape(name)},{levelName},{from:dd.MM.yyyy},", false),
-                    "to-before-from" => new Line($"{valid}{from.AddDays(-1):yyyy-MM-dd}", false),
-                    "fields" => new Line(valid + ",extra", false),
-                    "quote" => new Line($"{person},\"{name},{levelName},{from:yyyy-MM-dd},", false),
-                    "empty-department" => new Line($"{person}, ,{levelName},{from:yyyy-MM-dd},", false),
-                    _ => new Line($"{person},{new string('x', 600)},{levelName},{from:yyyy-MM-dd},", false),
-                };
-            }
+        return DirectoryMutations[mutation] switch
+        {
+            "backslash" => new Line($"{person},R&D\\{name},{levelName},{from:yyyy-MM-dd},", false),
+            "control" => new Line($"{person},\"{name}\tB\",{levelName},{from:yyyy-MM-dd},", false),
+            "reserved" => new Line($"{person},(small groups),{levelName},{from:yyyy-MM-dd},", false),
+            "bad-level" => new Line($"{person},{Csv.Escape(name)},boss,{from:yyyy-MM-dd},", false),
+            "bad-date" => new Line($"{person},{Csv.Escape(name)},{levelName},{from:dd.MM.yyyy},", false),
+            "to-before-from" => new Line($"{valid}{from.AddDays(-1):yyyy-MM-dd}", false),
+            "fields" => new Line(valid + ",extra", false),
+            "quote" => new Line($"{person},\"{name},{levelName},{from:yyyy-MM-dd},", false),
+            "empty-department" => new Line($"{person}, ,{levelName},{from:yyyy-MM-dd},", false),
+            _ => new Line($"{person},{new string('x', 600)},{levelName},{from:yyyy-MM-dd},", false),
+        };
     }
 
     [Fact]
