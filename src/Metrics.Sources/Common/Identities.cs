@@ -34,6 +34,10 @@ public static class Identities
     public static string? JiraAccount(string? accountId) =>
         string.IsNullOrWhiteSpace(accountId) ? null : PersonKey.Normalize("jira:" + accountId.Trim());
 
+    /// <summary>A GitHub user, <c>github:&lt;login&gt;</c> (logins are case-insensitive), or null without a login.</summary>
+    public static string? GitHub(string? login) =>
+        string.IsNullOrWhiteSpace(login) ? null : PersonKey.Normalize("github:" + login.Trim());
+
     /// <summary>An xAPI account agent: <c>account:&lt;homePage&gt;|&lt;name&gt;</c>.</summary>
     public static string? XapiAccount(string? homePage, string? name) =>
         string.IsNullOrWhiteSpace(homePage) || string.IsNullOrWhiteSpace(name)

@@ -20,7 +20,9 @@ public sealed class PageBuilder(string source)
 
     public IReadOnlyList<CanonicalEvent> Events => _events;
 
-    public void Add(string id, EventType type, DateTimeOffset time, string person, string? subject, bool aiAssisted = false, string? tool = null)
+    /// <summary>Adds an event; <paramref name="extra"/> holds further string attributes (e.g. the editor of a GitHub Copilot seat), null values left out.</summary>
+    public void Add(string id, EventType type, DateTimeOffset time, string person, string? subject, bool aiAssisted = false, string? tool = null,
+        IEnumerable<KeyValuePair<string, string?>>? extra = null)
     {
         var attributes = new JsonObject();
         if (EventTypes.SubjectAttribute(type) is { } name && subject is not null)
@@ -36,6 +38,14 @@ public sealed class PageBuilder(string source)
         if (tool is not null)
         {
             attributes["tool"] = tool;
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            if (value is not null)
+            {
+                attributes[key] = value;
+            }
         }
 
         _events.Add(new CanonicalEvent(source, id, type, time, PersonKey.Normalize(person), subject, aiAssisted,

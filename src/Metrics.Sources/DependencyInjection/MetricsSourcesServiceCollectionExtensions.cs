@@ -1,8 +1,10 @@
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
+using Metrics.Sources.GitHubCopilot;
 using Metrics.Sources.Lms;
 using Metrics.Sources.LowCode;
+using Metrics.Sources.M365Copilot;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Telemetry;
 using Metrics.Sources.Ticketing;
@@ -26,11 +28,14 @@ public static class MetricsSourcesServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SourceTelemetry>();
+        services.TryAddSingleton<EntraTokenCache>();
 
         // One line per connector folder (see docs/sources.md, "How to add a connector").
         services.AddConnector<IXapiApi, LmsOptions, LmsOptionsValidator, XapiSource>(configuration, LmsOptions.SectionName);
         services.AddConnector<IN8nApi, LowCodeOptions, LowCodeOptionsValidator, N8nSource>(configuration, LowCodeOptions.SectionName);
         services.AddConnector<IJiraApi, TicketingOptions, TicketingOptionsValidator, JiraSource>(configuration, TicketingOptions.SectionName);
+        services.AddConnector<IM365CopilotApi, M365CopilotOptions, M365CopilotOptionsValidator, M365CopilotSource>(configuration, M365CopilotOptions.SectionName);
+        GitHubCopilotSource.Register(services, configuration);
 
         services.AddSourceOptions<DirectoryOptions, DirectoryOptionsValidator>(configuration, DirectoryOptions.SectionName);
         services.PostConfigure<DirectoryOptions>(o =>

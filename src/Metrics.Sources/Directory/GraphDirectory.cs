@@ -10,7 +10,7 @@ namespace Metrics.Sources.Directory;
 /// Reads users with a Graph delta query. The first run enumerates everyone; later runs follow the stored delta link
 /// and merge the changes into the users kept in the journal state, so every run still yields a full snapshot.
 /// </summary>
-public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
+public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens, EntraTokenCache tokenCache)
 {
     /// <summary>The name its round state is kept under in the journal.</summary>
     public const string StateName = "graph";
@@ -43,20 +43,8 @@ public sealed class GraphDirectory(IGraphApi graph, IGraphTokenApi tokens)
         await new JournalState(journal).SetDirectoryStateAsync(StateName, state, SourceJson.Options, cancellationToken);
     }
 
-    private async Task<string> TokenAsync(DirectoryOptions o, CancellationToken cancellationToken)
-    {
-        var form = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = o.ClientId!,
-            ["client_secret"] = o.ClientSecret!,
-            ["scope"] = o.Scope,
-        };
-        using var response = await ApiCalls.SendAsync(() => tokens.GetTokenAsync(o.TokenEndpoint!.AbsoluteUri, form, cancellationToken), "token request", cancellationToken);
-        return string.IsNullOrWhiteSpace(response.Content!.AccessToken)
-            ? throw new SourcePageException("token request failed: no access_token in the response")
-            : response.Content.AccessToken;
-    }
+    private Task<string> TokenAsync(DirectoryOptions o, CancellationToken cancellationToken) =>
+        tokenCache.GetAsync(tokens, o.TokenEndpoint!, o.ClientId!, o.ClientSecret!, o.Scope, cancellationToken);
 
     /// <summary>
     /// Whether a failed delta round means the token is gone and a full enumeration must start over. Graph answers an

@@ -12,6 +12,10 @@ public sealed class TokenResponse
 
     [JsonPropertyName("token_type")]
     public string? TokenType { get; set; }
+
+    /// <summary>Seconds the token is valid for (Entra: about an hour).</summary>
+    [JsonPropertyName("expires_in")]
+    public int? ExpiresIn { get; set; }
 }
 
 /// <summary>A Graph collection page; users stay raw so the delta merge can tell an absent property from a null one.</summary>

@@ -17,7 +17,7 @@ public sealed class AddMetricsSourcesTests
     {
         using var host = SourceHost.Create([]);
 
-        Assert.Equal(["directory", "lms", "lowcode", "ticketing"], host.Sync.SourceNames.Order(StringComparer.Ordinal));
+        Assert.Equal(["directory", "githubcopilot", "lms", "lowcode", "m365copilot", "ticketing"], host.Sync.SourceNames.Order(StringComparer.Ordinal));
         Assert.All(host.Sync.Schedules, s => Assert.False(s.Enabled));
         host.Provider.GetRequiredService<IStartupValidator>().Validate();
     }
