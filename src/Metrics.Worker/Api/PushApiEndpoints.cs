@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Metrics.Core.Events;
+using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Worker.Application;
 using Metrics.Worker.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Worker.Api;
@@ -45,6 +47,7 @@ public static class PushApiEndpoints
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<PushApiOptions>().Bind(configuration.GetSection(PushApiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PushApiOptions>, PushApiOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PushApiKeys>();
         services.AddSingleton<PushApiTelemetry>();
         services.AddProblemDetails();
@@ -82,6 +85,8 @@ public static class PushApiEndpoints
         IEventJournal journal,
         IOptions<PushApiOptions> options,
         PushApiTelemetry telemetry,
+        IOptions<KpiOptions> kpi,
+        TimeProvider clock,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -108,7 +113,7 @@ public static class PushApiEndpoints
             return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", string.Create(CultureInfo.InvariantCulture, $"The body is larger than PushApi:MaxBodyBytes ({max} bytes); send the events in smaller requests."));
         }
 
-        var parsed = Parse(body);
+        var parsed = Parse(body, kpi.Value.TimeRange, clock);
         if (parsed.Error is { } bodyError)
         {
             telemetry.Refused("400");
@@ -179,8 +184,9 @@ public static class PushApiEndpoints
     internal sealed record Parsed(List<(long Line, CanonicalEvent Event)> Events, List<PushRejection> Rejected, string? Error);
 
     /// <summary>JSON Lines, or a JSON array when the first character is <c>[</c>; every record goes through the importer's parser.</summary>
-    internal static Parsed Parse(byte[] body)
+    internal static Parsed Parse(byte[] body, PlausibleTimeRange timeRange, TimeProvider clock)
     {
+        var now = clock.GetUtcNow();
         var events = new List<(long, CanonicalEvent)>();
         var rejected = new List<PushRejection>();
         void Add(long line, ParseResult<CanonicalEvent> result)
@@ -229,14 +235,14 @@ public static class PushApiEndpoints
                 long index = 0;
                 foreach (var element in document.RootElement.EnumerateArray())
                 {
-                    Add(++index, EventLineParser.Parse(element.GetRawText()));
+                    Add(++index, CanonicalImporter.ParseEvent(element.GetRawText(), timeRange, now));
                 }
             }
         }
         else
         {
-            using var reader = new StreamReader(new MemoryStream(body), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            foreach (var (line, result) in CanonicalImporter.ParseEventLines(reader))
+            using var reader = new StreamReader(new MemoryStream(body), CanonicalImporter.StrictUtf8, detectEncodingFromByteOrderMarks: true);
+            foreach (var (line, result) in CanonicalImporter.ParseEventLines(reader, timeRange, clock))
             {
                 Add(line, result);
             }

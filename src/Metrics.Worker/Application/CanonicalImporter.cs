@@ -249,7 +249,8 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
 
     private const string NotUtf8 = "not valid UTF-8";
 
-    private static ParseResult<CanonicalEvent> ParseEvent(string line, PlausibleTimeRange timeRange, DateTimeOffset now)
+    /// <summary>One event record as <c>import --events</c> reads it (the push API's JSON array elements go through this too).</summary>
+    public static ParseResult<CanonicalEvent> ParseEvent(string line, PlausibleTimeRange timeRange, DateTimeOffset now)
     {
         if (line.Contains(InvalidByteMark, StringComparison.Ordinal))
         {

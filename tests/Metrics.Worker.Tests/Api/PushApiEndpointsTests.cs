@@ -135,6 +135,7 @@ public sealed class PushApiEndpointsTests
             "{\"source\":\"crm\",\"id\":\"5\",\"type\":\"ai.used\",\"time\":\"2026-03-03T09:00:00Z\",\"person\":\"a@b\",\"attributes\":{\"x\":\"" + new string('x', 70_000) + "\"}}",
             "[1,2]",
             Event("crm", "6"),
+            Event("crm", "7", time: "1900-01-01T00:00:00Z"),
         ];
         var body = string.Join('\n', lines);
         var file = Path.Combine(Path.GetTempPath(), "metrics-push-import-" + Guid.NewGuid().ToString("N") + ".jsonl");
@@ -150,9 +151,9 @@ public sealed class PushApiEndpointsTests
         var result = await ReadJsonAsync(response);
         var errors = result.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("reason").GetString()!)).ToList();
         Assert.Equal(importIssues.Select(i => (i.Line, i.Reason)).ToList(), errors);
-        Assert.Equal([2L, 3, 4, 6, 7, 8], errors.Select(e => e.Item1));
+        Assert.Equal([2L, 3, 4, 6, 7, 8, 10], errors.Select(e => e.Item1));
         Assert.Equal(2, result.GetProperty("accepted").GetInt64());
-        Assert.Equal(6, result.GetProperty("rejected").GetInt64());
+        Assert.Equal(7, result.GetProperty("rejected").GetInt64());
         Assert.Equal(2, await host.Journal.CountEventsAsync());
     }
 
