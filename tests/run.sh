@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh Debian machine (as root) it installs the real servers the integration
-# tests start (InfluxDB 1.x, VictoriaMetrics, Prometheus and its promtool), builds the solution, runs every test project and prints one final
+# tests start (InfluxDB 1.x, VictoriaMetrics, Prometheus and its promtool, Chromium for the digest), builds the solution, runs every test project and prints one final
 # line "N passed, N failed" (", N skipped" when any) counted from the test results themselves.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ command -v influxd >/dev/null 2>&1 || packages+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || packages+=(victoria-metrics)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || packages+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+[ -x /usr/bin/chromium ] || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "tests/run.sh: missing ${packages[*]}; run as root or: sudo apt-get install -y ${packages[*]}" >&2

@@ -11,6 +11,7 @@ using Metrics.Sources.Sync;
 using Metrics.Worker.Application;
 using Metrics.Worker.Cli;
 using Metrics.Worker.Hosting;
+using Metrics.Worker.Reports;
 
 namespace Metrics.Demo;
 
@@ -98,6 +99,7 @@ public static class DemoCommand
         await using var stopSimulator = simulator;
 
         var today = DateOnly.MinValue;
+        var digestPath = string.Empty;
         using (var host = await WorkerHost.StartCliHostAsync(configArgs, ct, overrides))
         {
             var clock = Stopwatch.StartNew();
@@ -115,11 +117,16 @@ public static class DemoCommand
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"demo: backfill done in {clock.Elapsed.TotalSeconds:F0} s"));
             await PrintSummaryAsync(host, output, ct);
             today = host.Services.GetRequiredService<KpiRecomputer>().Today;
+            var digests = host.Services.GetRequiredService<DigestService>();
+            var (digest, html) = await digests.BuildAsync(digests.DefaultWeekEnd, ct);
+            digestPath = await digests.WriteAsync(digest, html, Path.Combine(demo.StateDirectory, DigestService.FileName(digest.WeekEnd)), ct);
         }
 
         var settingsHint = $"--Journal:Path {Path.Combine(demo.StateDirectory, "journal.db")} --Influx:Url {influx.Url}" +
             (demo.NoSimulator ? string.Empty : $" --Kpi:TimeZone {simulatorOptions.TimeZone}");
         await output.WriteLineAsync($"""
+
+            Weekly digest:       {digestPath}
 
             Where to look next:
               KPIs as a table:   dotnet run --project src/Metrics.Worker -- kpis --from {today.AddDays(-6):yyyy-MM-dd} --to {today:yyyy-MM-dd} {settingsHint}

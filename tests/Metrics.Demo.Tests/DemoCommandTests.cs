@@ -19,6 +19,10 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
             Assert.Contains("KPIs for", first.Output, StringComparison.Ordinal);
             Assert.Matches(@"\(org\)\s+4\d ", first.Output);
             Assert.Contains("Where to look next", first.Output, StringComparison.Ordinal);
+            var digest = System.Text.RegularExpressions.Regex.Match(first.Output, @"Weekly digest:\s+(\S+\.html)");
+            Assert.True(digest.Success, first.Output);
+            Assert.StartsWith(state, digest.Groups[1].Value, StringComparison.Ordinal);
+            Assert.Contains("data-kpi=\"ai_usage_rate\"", await File.ReadAllTextAsync(digest.Groups[1].Value), StringComparison.Ordinal);
             Assert.Contains("lms: ok", first.Error, StringComparison.Ordinal);
             Assert.Contains("recomputed", first.Error, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(state, "journal.db")));

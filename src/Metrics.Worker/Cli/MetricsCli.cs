@@ -34,6 +34,7 @@ public static class MetricsCli
         root.Subcommands.Add(SyncCommand(output, error));
         root.Subcommands.Add(BackfillCommand(output, error));
         root.Subcommands.Add(HealthCommand(output, error));
+        root.Subcommands.Add(ReportCommand.Build(output, error));
         return root;
     }
 
@@ -319,7 +320,7 @@ public static class MetricsCli
     private static string Rate(long count, TimeSpan elapsed) =>
         elapsed.TotalSeconds <= 0 ? "-" : (count / elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture);
 
-    private static DateOnly? ParseDate(string? text, string option)
+    internal static DateOnly? ParseDate(string? text, string option)
     {
         if (text is null)
         {
@@ -332,7 +333,7 @@ public static class MetricsCli
     }
 
     /// <summary>Turns expected failures into one clear line on stderr and exit code 1; nothing is silently swallowed.</summary>
-    private static async Task<int> Guarded(TextWriter error, Func<Task<int>> action)
+    internal static async Task<int> Guarded(TextWriter error, Func<Task<int>> action)
     {
         try
         {

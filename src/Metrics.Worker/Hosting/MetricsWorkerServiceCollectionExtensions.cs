@@ -1,6 +1,7 @@
 using Metrics.Core.Kpis;
 using Metrics.Worker.Application;
 using Metrics.Worker.Hosting;
+using Metrics.Worker.Reports;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,10 @@ public static class MetricsWorkerServiceCollectionExtensions
         services.AddSingleton<CanonicalImporter>();
         services.AddSingleton<SourceHealthReporter>();
         services.AddSingleton<IngestionCycle>();
+        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
+        services.AddSingleton<DigestService>();
+        services.AddSingleton<DigestMailer>();
         return services;
     }
 }

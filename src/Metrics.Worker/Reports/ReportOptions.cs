@@ -1,0 +1,111 @@
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Metrics.Worker.Reports;
+
+/// <summary>The weekly digest: where it is written, whether the service makes it on a schedule, and its e-mail delivery. Section <c>Report</c>.</summary>
+public sealed class ReportOptions
+{
+    public const string SectionName = "Report";
+
+    /// <summary>Where <c>report</c> (without <c>--to-file</c>) and the schedule write the digest.</summary>
+    /// <value>Default <c>reports</c>, relative to the working directory.</value>
+    public string Directory { get; set; } = "reports";
+
+    /// <summary>Whether the service (<c>run</c>) makes the digest every week on <see cref="WeeklyDay"/> in the org's zone.</summary>
+    public bool Weekly { get; set; }
+
+    /// <summary>The day of the scheduled digest (about the week that ended the day before).</summary>
+    /// <value>Default Monday.</value>
+    public DayOfWeek WeeklyDay { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>The time of day, in the org's zone, from which the scheduled digest is made.</summary>
+    /// <value>Default 07:00.</value>
+    public TimeSpan WeeklyTime { get; set; } = TimeSpan.FromHours(7);
+
+    public SmtpOptions Smtp { get; set; } = new();
+}
+
+/// <summary>E-mail delivery of the digest; off while <see cref="Host"/> is empty.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    /// <value>Default 587 (submission with STARTTLS).</value>
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>StartTls</c> (default), <c>SslOnConnect</c>, <c>StartTlsWhenAvailable</c>, <c>Auto</c> or <c>None</c>.</summary>
+    public string Security { get; set; } = nameof(SecureSocketOptions.StartTls);
+
+    public string? Username { get; set; }
+
+    /// <summary>A secret: from the environment or a secret store, never logged.</summary>
+    public string? Password { get; set; }
+
+    public string? From { get; set; }
+
+    /// <summary>Recipients, separated by <c>;</c> or <c>,</c>.</summary>
+    public string? To { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    public SecureSocketOptions SecureSocket() => Enum.Parse<SecureSocketOptions>(Security, ignoreCase: true);
+
+    public IReadOnlyList<MailboxAddress> Recipients() =>
+        [.. (To ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MailboxAddress.Parse)];
+}
+
+/// <summary>Checks the digest settings at start-up, naming the setting; never echoes the password.</summary>
+public sealed class ReportOptionsValidator : IValidateOptions<ReportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Directory))
+        {
+            failures.Add("Report:Directory must not be empty.");
+        }
+
+        if (options.WeeklyTime < TimeSpan.Zero || options.WeeklyTime >= TimeSpan.FromDays(1))
+        {
+            failures.Add($"Report:WeeklyTime must be a time of day between 00:00 and 23:59 (was {options.WeeklyTime}).");
+        }
+
+        var smtp = options.Smtp;
+        if (smtp.Enabled)
+        {
+            if (smtp.Port is < 1 or > 65535)
+            {
+                failures.Add($"Report:Smtp:Port must be between 1 and 65535 (was {smtp.Port}).");
+            }
+
+            if (!Enum.TryParse<SecureSocketOptions>(smtp.Security, ignoreCase: true, out _) || int.TryParse(smtp.Security, out _))
+            {
+                failures.Add($"Report:Smtp:Security '{smtp.Security}' is not one of StartTls, SslOnConnect, StartTlsWhenAvailable, Auto, None.");
+            }
+
+            if (string.IsNullOrWhiteSpace(smtp.From) || !IsAddress(smtp.From))
+            {
+                failures.Add($"Report:Smtp:From '{smtp.From}' is not an e-mail address (it is required when Report:Smtp:Host is set).");
+            }
+
+            var recipients = (smtp.To ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (recipients.Length == 0)
+            {
+                failures.Add("Report:Smtp:To must name at least one recipient when Report:Smtp:Host is set.");
+            }
+
+            failures.AddRange(recipients.Where(r => !IsAddress(r)).Select(r => $"Report:Smtp:To '{r}' is not an e-mail address."));
+            if (string.IsNullOrEmpty(smtp.Username) != string.IsNullOrEmpty(smtp.Password))
+            {
+                failures.Add("Report:Smtp:Username and Report:Smtp:Password go together: give both or neither.");
+            }
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static bool IsAddress(string text) => MailboxAddress.TryParse(text, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
+}
