@@ -36,6 +36,22 @@ public static class KpiExport
         return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
     }
 
+    /// <summary>RFC 4180: a header row, CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
+    public static async Task WriteCsvAsync(IAsyncEnumerable<KpiPoint> points, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(output);
+        await output.WriteAsync("date,department,kpi,window,value\r\n");
+        await foreach (var p in points.WithCancellation(cancellationToken))
+        {
+            await output.WriteAsync(
+                $"{p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{CsvField(p.Department ?? string.Empty)},{CsvField(p.Kpi)},{CsvField(p.Window)},{FormatValue(p)}\r\n");
+        }
+    }
+
+    private static string CsvField(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+
     public static async Task WriteTableAsync(IAsyncEnumerable<KpiPoint> points, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(points);

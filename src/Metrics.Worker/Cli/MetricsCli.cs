@@ -133,8 +133,8 @@ public static class MetricsCli
         var from = new Option<string>("--from") { Description = "First day (yyyy-MM-dd).", Required = true };
         var to = new Option<string>("--to") { Description = "Last day (yyyy-MM-dd).", Required = true };
         var department = new Option<string?>("--department") { Description = "Only this department (or \"(small groups)\")." };
-        var format = new Option<string>("--format") { Description = "table or jsonl (spec: Export format).", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "jsonl");
+        var format = new Option<string>("--format") { Description = "table, jsonl (spec: Export format) or csv (RFC 4180, header row; the org's department is empty).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "jsonl", "csv");
         var command = new Command("kpis", "Read the stored KPIs back from InfluxDB.") { from, to, department, format };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, ct) => Guarded(error, async () =>
@@ -156,6 +156,10 @@ public static class MetricsCli
                 {
                     await output.WriteLineAsync(KpiExport.ToJsonLine(p));
                 }
+            }
+            else if (parse.GetValue(format) == "csv")
+            {
+                await KpiExport.WriteCsvAsync(points, output, ct);
             }
             else
             {

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Metrics.Core.Kpis;
+using Metrics.Testing;
+using Metrics.Testing.Golden;
+using Metrics.Worker.Cli;
+
+namespace Metrics.Worker.Tests.Cli;
+
+public sealed class KpiExportTests(InfluxDbFixture influx) : IClassFixture<InfluxDbFixture>
+{
+    [Fact]
+    public async Task WriteCsvAsync_AwkwardDepartmentNames_QuotedPerRfc4180()
+    {
+        KpiPoint[] points =
+        [
+            new(new DateOnly(2026, 3, 2), null, "headcount", "day", 12),
+            new(new DateOnly(2026, 3, 2), "R&D, \"Labs\"", "ai_usage_rate", "7d", 0.5),
+            new(new DateOnly(2026, 3, 2), "Ops\nNorth", "ai_usage_rate", "28d", 0.25),
+        ];
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        await KpiExport.WriteCsvAsync(points.ToAsyncEnumerable(), output, CancellationToken.None);
+
+        Assert.Equal(
+            "date,department,kpi,window,value\r\n" +
+            "2026-03-02,,headcount,day,12\r\n" +
+            "2026-03-02,\"R&D, \"\"Labs\"\"\",ai_usage_rate,7d,0.5\r\n" +
+            "2026-03-02,\"Ops\nNorth\",ai_usage_rate,28d,0.25\r\n",
+            output.ToString());
+    }
+
+    [Fact]
+    public async Task Kpis_FormatCsv_SameRowsAsJsonlAfterAHeader()
+    {
+        using var cli = new CliRunner(influx.Url, influx.NewDatabase());
+        var files = GoldenCompany.WriteFiles(Path.Combine(cli.WorkDirectory, "in"));
+        var import = await cli.RunAsync("import", "--directory", files.Directory, "--courses", files.Courses, "--events", files.Events, "--to", $"{GoldenCompany.DayB:yyyy-MM-dd}");
+        Assert.True(import.ExitCode == 0, import.Error);
+        string[] range = ["--from", $"{GoldenCompany.DayA:yyyy-MM-dd}", "--to", $"{GoldenCompany.DayA:yyyy-MM-dd}"];
+
+        var csv = await cli.RunAsync(["kpis", .. range, "--format", "csv"]);
+        var jsonl = await cli.RunAsync(["kpis", .. range, "--format", "jsonl"]);
+
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        var rows = csv.Output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("date,department,kpi,window,value", rows[0]);
+        Assert.Equal(jsonl.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, rows.Length - 1);
+        Assert.Contains($"{GoldenCompany.DayA:yyyy-MM-dd},,headcount,day,12", rows);
+    }
+}
