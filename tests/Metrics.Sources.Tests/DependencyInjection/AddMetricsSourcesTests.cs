@@ -111,7 +111,8 @@ public sealed class AddMetricsSourcesTests
         Assert.False(new SourceResilienceOptions().MaxRetries is < 1);
     }
 
-    private static string Failures(Dictionary<string, string?> settings)
+    /// <summary>The start-up validation failures of <paramref name="settings"/>, one a line; empty when valid.</summary>
+    internal static string Failures(Dictionary<string, string?> settings)
     {
         using var host = SourceHost.Create(settings);
         try

@@ -1,5 +1,5 @@
 using Metrics.Sources.GitHubCopilot;
-using Metrics.Sources.Tests.M365Copilot;
+using Metrics.Sources.Tests.DependencyInjection;
 
 namespace Metrics.Sources.Tests.GitHubCopilot;
 
@@ -8,7 +8,7 @@ public sealed class GitHubCopilotOptionsTests
     [Fact]
     public void Validate_EnabledWithoutTokenOrOrganization_NamesTheSettings()
     {
-        var failures = M365CopilotOptionsTests.Failures(new() { ["Sources:GitHubCopilot:Enabled"] = "true", ["Sources:GitHubCopilot:BaseUrl"] = "https://api.github.com" });
+        var failures = AddMetricsSourcesTests.Failures(new() { ["Sources:GitHubCopilot:Enabled"] = "true", ["Sources:GitHubCopilot:BaseUrl"] = "https://api.github.com" });
 
         Assert.Contains("Sources:GitHubCopilot:Token is required", failures, StringComparison.Ordinal);
         Assert.Contains("Sources:GitHubCopilot:Organization or Sources:GitHubCopilot:Enterprise must be set", failures, StringComparison.Ordinal);
@@ -17,7 +17,7 @@ public sealed class GitHubCopilotOptionsTests
     [Fact]
     public void Validate_IntervalOverADay_RefusedBecauseItLosesActiveDays()
     {
-        var failures = M365CopilotOptionsTests.Failures(new()
+        var failures = AddMetricsSourcesTests.Failures(new()
         {
             ["Sources:GitHubCopilot:Enabled"] = "true",
             ["Sources:GitHubCopilot:BaseUrl"] = "https://api.github.com",

@@ -1,29 +1,13 @@
-using Metrics.Sources.Tests.Fakes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Metrics.Sources.Tests.DependencyInjection;
 
 namespace Metrics.Sources.Tests.M365Copilot;
 
 public sealed class M365CopilotOptionsTests
 {
-    internal static string Failures(Dictionary<string, string?> settings)
-    {
-        using var host = SourceHost.Create(settings);
-        try
-        {
-            host.Provider.GetRequiredService<IStartupValidator>().Validate();
-            return string.Empty;
-        }
-        catch (AggregateException ex)
-        {
-            return string.Join("\n", ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
-        }
-    }
-
     [Fact]
     public void Validate_EnabledWithoutAnyEntraApp_NamesBothItsOwnAndTheDirectorySettings()
     {
-        var failures = Failures(new() { ["Sources:M365Copilot:Enabled"] = "true", ["Sources:M365Copilot:BaseUrl"] = "https://graph.microsoft.com" });
+        var failures = AddMetricsSourcesTests.Failures(new() { ["Sources:M365Copilot:Enabled"] = "true", ["Sources:M365Copilot:BaseUrl"] = "https://graph.microsoft.com" });
 
         Assert.Contains("Sources:M365Copilot:ClientId (or Sources:Directory:ClientId) is required", failures, StringComparison.Ordinal);
         Assert.Contains("Sources:M365Copilot:ClientSecret (or Sources:Directory:ClientSecret) is required", failures, StringComparison.Ordinal);
@@ -33,7 +17,7 @@ public sealed class M365CopilotOptionsTests
     [Fact]
     public void Validate_DirectoryAppAndShortLookbackAndUnknownPeriod_OnlyTheseReported()
     {
-        var failures = Failures(new()
+        var failures = AddMetricsSourcesTests.Failures(new()
         {
             ["Sources:M365Copilot:Enabled"] = "true",
             ["Sources:M365Copilot:BaseUrl"] = "https://graph.microsoft.com",
