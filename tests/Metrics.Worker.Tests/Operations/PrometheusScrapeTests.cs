@@ -12,7 +12,7 @@ public sealed class PrometheusScrapeTests(InfluxDbFixture influx) : IClassFixtur
 
     private static readonly Dictionary<string, HashSet<string>> AllowedValues = new()
     {
-        ["source"] = ["directory", "lms", "lowcode", "ticketing"],
+        ["source"] = ["directory", "lms", "lowcode", "ticketing", "m365copilot", "githubcopilot"],
         ["outcome"] = ["success", "failure"],
         ["api"] = ["v1", "v2"],
         ["check"] = ["influxdb", "journal", "cycle"],
