@@ -35,6 +35,8 @@ public sealed record StageResult(string Stage, long Work, string Unit, TimeSpan 
 /// </summary>
 public sealed class PathBench(BenchCompany company, TextWriter output)
 {
+    public const int PullPeople = 1000;
+
     private readonly List<StageResult> _stages = [];
 
     public IReadOnlyList<StageResult> Stages => _stages;
@@ -56,6 +58,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
 
             using var journal = new SqliteEventJournal(Path.Combine(directory.FullName, "journal.db"));
             await ImportAsync(journal, events, people, courses);
+            await PullAsync(directory.FullName);
             await EngineAsync(journal);
 
             await using var influx = new InfluxDbProcess();
@@ -116,6 +119,16 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         {
             throw new InvalidOperationException($"{rejected} generated lines were rejected");
         }
+    }
+
+    private async Task PullAsync(string directory)
+    {
+        // The simulator's own company over the same days, its story rather than the import file's events, and at most
+        // PullPeople people: the simulator serves from memory in this process, so a larger company measures it, not the pull.
+        var clock = Begin();
+        var pull = await PullBench.RunAsync(Math.Min(company.People, PullPeople), company.Days, directory);
+        Report(new StageResult("source pull (4 connectors)", pull.Events, "events", pull.Elapsed, pull.LimitEventsPerSecond, "JsonDocument parse of the same pages", PeakMemory.PeakMiB()));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {pull.Pages:N0} pages over loopback HTTP; their parse alone: {pull.LimitPagesPerSecond:N0} pages/s; stage wall clock with the simulator's start {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
     private async Task EngineAsync(SqliteEventJournal journal)
