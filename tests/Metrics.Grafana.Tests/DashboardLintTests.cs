@@ -177,18 +177,16 @@ public sealed partial class DashboardLintTests
     }
 
     [Fact]
-    public void Dashboards_TimeSeriesOfEveryDepartment_ReadAtMostAHundredPointsPerSeries()
+    public void Dashboards_TimeSeries_ReadEveryDailyPointOfTheRangeWithoutTimeBuckets()
     {
-        // 50 departments over a year are 18,000 points: over 100 ms in InfluxDB 1.x. The last value of each of at most
-        // 100 intervals keeps the trend and stays daily over ranges up to 100 days.
-        var panels = AllPanels.Where(p => p.Type == "timeseries" && p.Targets.Any(t => t["query"]!.GetValue<string>().EndsWith("GROUP BY \"department\"", StringComparison.Ordinal) || t["query"]!.GetValue<string>().Contains("), \"department\"", StringComparison.Ordinal))).ToList();
-        Assert.NotEmpty(panels);
-        Assert.All(panels, p =>
-        {
-            Assert.True(p.Json["maxDataPoints"]?.GetValue<int>() is > 0 and <= 100, $"{p}: no maxDataPoints of at most 100");
-            Assert.All(p.Targets.Select(t => t["query"]!.GetValue<string>()).Where(q => q.Contains("\"department\"", StringComparison.Ordinal) && !q.Contains("'$department'", StringComparison.Ordinal)), q =>
-                Assert.Contains("GROUP BY time($__interval), \"department\" fill(none)", q, StringComparison.Ordinal));
-        });
+        // A trend must show each day at its own date: no last-days filter (that is for rankings), and no GROUP BY time(),
+        // whose UTC buckets would label a local day's point with the day before.
+        Assert.All(AllPanels.Where(p => p.Type == "timeseries" && p.Targets.Any(t => t["query"]!.GetValue<string>().Contains("FROM \"kpi", StringComparison.Ordinal))), p =>
+            Assert.All(p.Targets.Select(t => t["query"]!.GetValue<string>()), q =>
+            {
+                Assert.DoesNotContain("${__to}", q, StringComparison.Ordinal);
+                Assert.DoesNotContain("GROUP BY time(", q, StringComparison.Ordinal);
+            }));
     }
 
     private static List<string> QueriedKpis(Panel p) =>
