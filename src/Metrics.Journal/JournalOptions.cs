@@ -13,6 +13,13 @@ public sealed class JournalOptions
     /// </summary>
     public string Path { get; set; } = DefaultPath;
 
+    /// <summary>
+    /// A cap on the database file in MiB (0: none, the default). Reaching it behaves exactly like a full disk: writes
+    /// fail as "disk full", the service stops pulling and reports it on <c>/health/ready</c>, and resumes once there is
+    /// room (a higher cap, or space freed), without losing what the sources still hold past their checkpoints.
+    /// </summary>
+    public int MaxSizeMiB { get; set; }
+
     /// <summary>The absolute file path the journal opens.</summary>
     public string FullPath() => System.IO.Path.GetFullPath(Path);
 
@@ -28,6 +35,11 @@ public sealed class JournalOptions
         if (Path.Trim().Equals(":memory:", StringComparison.OrdinalIgnoreCase) || Path.Contains("mode=memory", StringComparison.OrdinalIgnoreCase))
         {
             return "Journal:Path must be a file: an in-memory database would not be durable nor shared between operations";
+        }
+
+        if (MaxSizeMiB < 0)
+        {
+            return $"Journal:MaxSizeMiB must be 0 (no cap) or a size in MiB (was {MaxSizeMiB})";
         }
 
         if (Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)

@@ -62,6 +62,7 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
     private const int FirstEventCacheLimit = 250_000;
 
     private readonly string _connectionString;
+    private readonly string _sizeCapPragma;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>
@@ -81,6 +82,10 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         }
 
         FilePath = options.FullPath();
+        // max_page_count is per connection: every pooled connection gets it, so the cap holds for every write.
+        _sizeCapPragma = options.MaxSizeMiB > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {(long)options.MaxSizeMiB * 1024 * 1024 / 4096};")
+            : string.Empty;
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -521,6 +526,19 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
+    public Task CheckWritableAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, transaction) =>
+        {
+            // Room for 16 KiB more, committed (fsync): a no-op transaction would succeed on a full disk, and a one-row
+            // update fits in a page that already exists. The row is gone again before the commit.
+            using var command = Command(connection, transaction, """
+                INSERT INTO state (key, value) VALUES ('journal.write_probe', zeroblob(16384))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+                DELETE FROM state WHERE key = 'journal.write_probe';
+                """);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -849,7 +867,7 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         {
             connection.Open();
             using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = ConnectionPragmas;
+            pragmas.CommandText = ConnectionPragmas + _sizeCapPragma;
             pragmas.ExecuteNonQuery();
             return connection;
         }
@@ -884,11 +902,24 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
 
             return committed(result);
         }
+        catch (SqliteException ex) when (Unwritable(ex) is { } reason)
+        {
+            throw new JournalUnwritableException(reason, ex);
+        }
         finally
         {
             _writeLock.Release();
         }
     }
+
+    /// <summary>The SQLite result codes that mean "no room" or "no writing here", as a reason without paths.</summary>
+    private static string? Unwritable(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) switch
+    {
+        raw.SQLITE_FULL => "disk full",
+        raw.SQLITE_READONLY => "read-only",
+        raw.SQLITE_IOERR => "I/O error",
+        _ => null,
+    };
 
     /// <summary>Tracks the earliest of several instants, keeping the offset of the one that wins.</summary>
     private struct Earliest

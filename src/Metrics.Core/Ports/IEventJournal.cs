@@ -16,6 +16,14 @@ public readonly record struct DirtyMark(DateTimeOffset From, long Generation);
 /// </summary>
 public readonly record struct RecomputeClaim(DateTimeOffset? PreviousFrom, long Generation, long Epoch);
 
+/// <summary>The journal cannot take writes: the disk (or its size cap) is full, or the file or its mount is read-only.</summary>
+public sealed class JournalUnwritableException(string reason, Exception? innerException)
+    : IOException($"the journal cannot be written: {reason}", innerException)
+{
+    /// <summary>"disk full" or "read-only": no path, no statement, fit for a public health endpoint.</summary>
+    public string Reason { get; } = reason;
+}
+
 /// <summary>
 /// The durable store of accepted canonical events, the directory and the course catalog. Events are deduplicated on
 /// (source, id): a later append with the same key replaces the earlier one. Every change marks the earliest instant it
@@ -87,6 +95,12 @@ public interface IEventJournal
     /// </summary>
     Task<bool> FinishRecomputeAsync(RecomputeClaim claim, DateTimeOffset? restoreTo, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not support recompute claims");
+
+    /// <summary>
+    /// Commits a tiny write, so a full disk or a read-only file shows before anything is pulled that could not be
+    /// stored; throws <see cref="JournalUnwritableException"/> then. Journals that cannot run out of room need not override it.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>Reads a durable key/value (source checkpoints and similar); null when unset.</summary>
     Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default);

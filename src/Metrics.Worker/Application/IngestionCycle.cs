@@ -33,6 +33,7 @@ public sealed class IngestionCycle(
     IKpiStore store,
     KpiRecomputer recomputer,
     SourceHealthReporter sourceHealth,
+    IEventJournal journal,
     ILogger<IngestionCycle> logger)
 {
     private volatile bool _storeReady;
@@ -54,6 +55,9 @@ public sealed class IngestionCycle(
     public async Task<IngestionResult> RunAsync(IngestionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A full disk or read-only journal stops the cycle before any pull: what a source sent could not be stored, and
+        // its checkpoint would not move either, so the next cycle after the room is back pulls the same pages again.
+        await journal.CheckWritableAsync(cancellationToken);
         var report = await PullAsync(request, cancellationToken);
         if (!_storeReady)
         {

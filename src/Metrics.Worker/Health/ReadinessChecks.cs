@@ -30,7 +30,7 @@ internal sealed class InfluxHealthCheck(InfluxKpiStore store, IOptions<HealthOpt
     }
 }
 
-/// <summary>The journal opens and answers a read (its dirty mark).</summary>
+/// <summary>The journal opens, answers a read (its dirty mark) and commits a tiny write (a full disk or read-only file shows here).</summary>
 internal sealed class JournalHealthCheck(IEventJournal journal, IOptions<HealthOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -40,7 +40,12 @@ internal sealed class JournalHealthCheck(IEventJournal journal, IOptions<HealthO
         try
         {
             await journal.GetDirtyAsync(timeout.Token);
-            return HealthCheckResult.Healthy("journal readable");
+            await journal.CheckWritableAsync(timeout.Token);
+            return HealthCheckResult.Healthy("journal readable and writable");
+        }
+        catch (JournalUnwritableException ex)
+        {
+            return HealthCheckResult.Unhealthy($"journal not writable ({ex.Reason}); pulling is stopped until it is");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
