@@ -4,25 +4,14 @@ using MimeKit;
 
 namespace Metrics.Worker.Reports;
 
-/// <summary>The weekly digest: where it is written, whether the service makes it on a schedule, and its e-mail delivery. Section <c>Report</c>.</summary>
+/// <summary>The weekly digest: where it is written and its e-mail delivery. Section <c>Report</c>.</summary>
 public sealed class ReportOptions
 {
     public const string SectionName = "Report";
 
-    /// <summary>Where <c>report</c> (without <c>--to-file</c>) and the schedule write the digest.</summary>
+    /// <summary>Where <c>report</c> (without <c>--to-file</c>) writes the digest.</summary>
     /// <value>Default <c>reports</c>, relative to the working directory.</value>
     public string Directory { get; set; } = "reports";
-
-    /// <summary>Whether the service (<c>run</c>) makes the digest every week on <see cref="WeeklyDay"/> in the org's zone.</summary>
-    public bool Weekly { get; set; }
-
-    /// <summary>The day of the scheduled digest (about the week that ended the day before).</summary>
-    /// <value>Default Monday.</value>
-    public DayOfWeek WeeklyDay { get; set; } = DayOfWeek.Monday;
-
-    /// <summary>The time of day, in the org's zone, from which the scheduled digest is made.</summary>
-    /// <value>Default 07:00.</value>
-    public TimeSpan WeeklyTime { get; set; } = TimeSpan.FromHours(7);
 
     public SmtpOptions Smtp { get; set; } = new();
 }
@@ -66,11 +55,6 @@ public sealed class ReportOptionsValidator : IValidateOptions<ReportOptions>
         if (string.IsNullOrWhiteSpace(options.Directory))
         {
             failures.Add("Report:Directory must not be empty.");
-        }
-
-        if (options.WeeklyTime < TimeSpan.Zero || options.WeeklyTime >= TimeSpan.FromDays(1))
-        {
-            failures.Add($"Report:WeeklyTime must be a time of day between 00:00 and 23:59 (was {options.WeeklyTime}).");
         }
 
         var smtp = options.Smtp;
