@@ -46,7 +46,7 @@ public sealed partial class DigestMailer(IOptions<ReportOptions> options, ILogge
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Digest of the week ending {WeekEnd} e-mailed to {Recipients} recipients through {Host}:{Port}")]
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Digest of the week ending {WeekEnd} e-mailed to {Recipients} recipients through {Host}:{Port}")]
         public static partial void DigestSent(ILogger logger, DateOnly weekEnd, int recipients, string host, int port);
     }
 }

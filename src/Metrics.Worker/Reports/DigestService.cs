@@ -76,7 +76,7 @@ public sealed partial class DigestService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Digest of the week ending {WeekEnd} written to {Path}")]
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Digest of the week ending {WeekEnd} written to {Path}")]
         public static partial void DigestWritten(ILogger logger, DateOnly weekEnd, string path);
     }
 }
