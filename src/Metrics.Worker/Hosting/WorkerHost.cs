@@ -33,8 +33,13 @@ public static class WorkerHost
         AddOverrides(builder.Configuration, overrides, configArgs);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        // A provider-specific rule outranks the appsettings "Logging" rules: one-shot commands only show problems.
-        builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        // One-shot commands only show problems unless the operator chose a level: a provider-specific rule outranks
+        // the "Logging:LogLevel" rules, so it is added only when Logging:LogLevel:Default was not given.
+        if (string.IsNullOrEmpty(builder.Configuration["Logging:LogLevel:Default"]))
+        {
+            builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        }
+
         // A failed start is reported by the command as one clear line; the host's own stack trace would bury it.
         builder.Logging.AddFilter<ConsoleLoggerProvider>("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddMetricsLogFormat(builder.Configuration);
