@@ -74,6 +74,8 @@ public sealed class SimulatorCredentials
     public string GraphClientId { get; set; } = "metrics-worker";
 
     public string GraphClientSecret { get; set; } = "graph-client-secret";
+
+    public string GitHubToken { get; set; } = "github-copilot-token";
 }
 
 /// <summary>

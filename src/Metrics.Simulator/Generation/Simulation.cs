@@ -19,6 +19,8 @@ public sealed class Simulation
 
     public required GraphData Graph { get; init; }
 
+    public required CopilotData Copilot { get; init; }
+
     public IReadOnlyList<Course> Courses => Catalog.Courses;
 
     public Story Story => Company.Story;
@@ -36,7 +38,8 @@ public sealed class Simulation
         var n8n = N8nGenerator.Generate(company, adoption, truth, options);
         var jira = JiraGenerator.Generate(company, adoption, truth, options);
         var graph = GraphGenerator.Generate(company, truth, options);
-        return new Simulation { Options = options, Company = company, Truth = truth, Lrs = lrs, N8n = n8n, Jira = jira, Graph = graph };
+        var copilot = CopilotGenerator.Generate(company, adoption, truth, options);
+        return new Simulation { Options = options, Company = company, Truth = truth, Lrs = lrs, N8n = n8n, Jira = jira, Graph = graph, Copilot = copilot };
     }
 
     /// <summary>The effective-dated directory in the import format's terms, ordered by person and date.</summary>

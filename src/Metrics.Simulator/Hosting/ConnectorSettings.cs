@@ -69,6 +69,17 @@ public static class ConnectorSettings
             Add($"Sources:Directory:LevelRules:{i}:TitlePattern", rules[i].Pattern);
         }
 
+        // The AI tools report only the latest activity: a first pull at the story's end sees exactly the ground truth.
+        Add("Sources:M365Copilot:Enabled", "true");
+        Add("Sources:M365Copilot:BaseUrl", b + "/graph");
+        Add("Sources:M365Copilot:InitialLookback", lookback);
+
+        Add("Sources:GitHubCopilot:Enabled", "true");
+        Add("Sources:GitHubCopilot:BaseUrl", b + "/github");
+        Add("Sources:GitHubCopilot:Organization", CopilotGenerator.Organization);
+        Add("Sources:GitHubCopilot:Token", c.GitHubToken);
+        Add("Sources:GitHubCopilot:InitialLookback", lookback);
+
         Add("Kpi:TimeZone", options.TimeZone);
         Add("Kpi:MinimumGroupSize", options.MinimumGroupSize.ToString(CultureInfo.InvariantCulture));
         // No connector serves a course catalog: the worker takes the required courses from configuration.

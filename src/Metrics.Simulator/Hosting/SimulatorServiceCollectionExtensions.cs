@@ -35,6 +35,7 @@ public static class SimulatorServiceCollectionExtensions
         N8nApi.Map(app);
         JiraCloud.Map(app);
         MicrosoftGraph.Map(app);
+        CopilotVendors.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/ground-truth/{file}", (string file, Simulation sim) =>
             GroundTruthExport.Files.Contains(file)
@@ -52,6 +53,7 @@ public static class SimulatorServiceCollectionExtensions
                 n8n = b + N8nApi.Prefix,
                 jira = b + JiraCloud.Prefix,
                 graph = b + MicrosoftGraph.Prefix,
+                github = b + CopilotVendors.GitHubPrefix,
                 graphToken = b + "/login/" + sim.Options.Credentials.GraphTenant + "/oauth2/v2.0/token",
                 groundTruth = GroundTruthExport.Files.Select(f => b + "/ground-truth/" + f),
                 connectorSettings = b + "/connectors.appsettings.json",

@@ -14,7 +14,7 @@ public sealed class FaultMiddleware(RequestDelegate next, IOptions<SimulatorOpti
     public const string Header = "X-Simulator-Fault";
     public const string Query = "simulator-fault";
 
-    private static readonly string[] Vendors = ["lrs", "n8n", "jira", "graph", "login"];
+    private static readonly string[] Vendors = ["lrs", "n8n", "jira", "graph", "login", "github"];
 
     private readonly long[] _counters = new long[Vendors.Length];
 

@@ -42,7 +42,7 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
         Assert.True(fromTruth.Count > 1000, $"only {fromTruth.Count} points from the ground truth");
         // The data-health board's source_health points: one per attempted source, healthy, with the rejected items.
         var health = await influx.QueryAsync(pulled.Database, "SELECT \"events\", \"unresolved\", \"rejected\", \"failures\", \"last_success\" FROM \"source_health\" GROUP BY \"source\"");
-        foreach (var source in new[] { "directory", "lms", "lowcode", "ticketing" })
+        foreach (var source in new[] { "directory", "lms", "lowcode", "ticketing", "m365copilot", "githubcopilot" })
         {
             Assert.Contains($"\"source\":\"{source}\"", health, StringComparison.Ordinal);
         }
