@@ -34,6 +34,15 @@ if ! dotnet build Metrics.sln -nologo -v quiet -clp:ErrorsOnly; then
   exit 1
 fi
 
+# Code style and analyzers are enforced by the build (EnforceCodeStyleInBuild, warnings as errors); layout is not, so
+# the formatter checks it here and a deviation counts as one failed check.
+format_failed=0
+if ! format_out=$(dotnet format whitespace Metrics.sln --verify-no-changes 2>&1); then
+  echo "$format_out" | grep -v "^Warnings were encountered" >&2
+  echo "formatting: run 'dotnet format whitespace Metrics.sln' and commit the result" >&2
+  format_failed=1
+fi
+
 dotnet test Metrics.sln --no-build -nologo -v quiet \
   --logger "trx;LogFilePrefix=run" --logger "console;verbosity=normal" \
   --results-directory "$results" 2>&1 | grep -vE "^\s*$|NU1603"
@@ -43,7 +52,7 @@ projects=$(ls -d tests/*.Tests 2>/dev/null | wc -l)
 trx_files=$(find "$results" -name '*.trx' 2>/dev/null | wc -l)
 sum() { find "$results" -name '*.trx' -print0 | xargs -0 -r grep -ho "<Counters [^>]*>" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum passed)
-failed=$(( $(sum failed) + $(sum error) + $(sum timeout) + $(sum aborted) ))
+failed=$(( $(sum failed) + $(sum error) + $(sum timeout) + $(sum aborted) + format_failed ))
 skipped=$(sum notExecuted)
 
 if [ "$trx_files" -lt "$projects" ]; then
