@@ -1,4 +1,5 @@
 using Metrics.Worker.Api;
+using Metrics.Worker.Reports;
 using Metrics.Worker.Telemetry;
 using Microsoft.Extensions.Logging.Console;
 
@@ -17,6 +18,7 @@ public static class WorkerHost
         builder.Services.AddMetricsWorker(builder.Configuration);
         builder.Services.AddSingleton<KpiWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiWorker>());
+        builder.Services.AddHostedService<DigestScheduler>();
         builder.AddMetricsOperations();
         builder.Services.AddPushApi(builder.Configuration);
         var app = builder.Build();

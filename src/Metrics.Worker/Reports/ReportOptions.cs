@@ -14,6 +14,21 @@ public sealed class ReportOptions
     public string Directory { get; set; } = "reports";
 
     public SmtpOptions Smtp { get; set; } = new();
+
+    public WeeklyDigestOptions Weekly { get; set; } = new();
+}
+
+/// <summary>The digest made by the service itself each week; off unless <see cref="Enabled"/>.</summary>
+public sealed class WeeklyDigestOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <value>Default Monday.</value>
+    public DayOfWeek Day { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>Wall-clock time of day in the org's zone (<c>Kpi:TimeZone</c>).</summary>
+    /// <value>Default 07:00.</value>
+    public TimeSpan At { get; set; } = TimeSpan.FromHours(7);
 }
 
 /// <summary>E-mail delivery of the digest; off while <see cref="Host"/> is empty.</summary>
@@ -55,6 +70,16 @@ public sealed class ReportOptionsValidator : IValidateOptions<ReportOptions>
         if (string.IsNullOrWhiteSpace(options.Directory))
         {
             failures.Add("Report:Directory must not be empty.");
+        }
+
+        if (options.Weekly.At < TimeSpan.Zero || options.Weekly.At >= TimeSpan.FromDays(1))
+        {
+            failures.Add($"Report:Weekly:At must be a time of day from 00:00 to 23:59 (was {options.Weekly.At}).");
+        }
+
+        if (!Enum.IsDefined(options.Weekly.Day))
+        {
+            failures.Add($"Report:Weekly:Day must be a weekday name such as Monday (was {options.Weekly.Day}).");
         }
 
         var smtp = options.Smtp;
