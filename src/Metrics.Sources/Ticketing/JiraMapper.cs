@@ -166,7 +166,7 @@ public sealed class JiraMapper(TicketingOptions options)
     /// <summary>
     /// Whether a status category means done, in every shape Atlassian documents: the object Jira Cloud returns
     /// (<c>{id: 3, key: "done", name: "Done", colorName: "green"}</c>), the swagger's own example
-    /// (<c>{id: 9, key: "completed", colorName: "green"}</c>, no name), and the <c>TODO | IN_PROGRESS | DONE</c> string of the
+    /// (<c>{id: 9, key: "completed", colorName: "green"}</c>, no name), and the upper-case <c>DONE</c> member (beside the to-do and in-progress ones) of the string enum of the
     /// workflow and status APIs. Keys and names are compared without case.
     /// </summary>
     public static bool IsDone(JsonElement? category)
