@@ -47,7 +47,7 @@ public sealed class ConnectorTests
             foreach (var e in page.Events)
             {
                 // The sync service applies the same guard before storing.
-                if (EventGuard.Check(e, TestCompany.Now) is { } reason)
+                if (EventGuard.Check(e, TestCompany.Now, PlausibleTimeRange.Default) is { } reason)
                 {
                     bad.Add(new BadItem(source, e.Id, reason));
                 }

@@ -1,3 +1,4 @@
+using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
@@ -50,6 +51,8 @@ public static class MetricsSourcesServiceCollectionExtensions
         services.AddTransient<GraphDirectory>();
         services.AddTransient<IDirectorySource, DirectorySyncSource>();
 
+        // The plausible event times come from the Kpi section, which the composition root binds (the engine shares it).
+        services.AddOptions<KpiOptions>();
         services.AddTransient<SourceSyncService>();
         return services;
     }

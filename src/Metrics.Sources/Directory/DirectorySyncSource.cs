@@ -130,6 +130,14 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
                 continue;
             }
 
+            // The rule the directory CSV import applies: one person with a name the store cannot carry is reported,
+            // rather than the journal refusing the whole snapshot (and with it every other person's move).
+            if (DepartmentName.Check(p.Department.Trim()) is { } departmentError)
+            {
+                bad.Add(new BadItem(SourceName, p.ItemRef, departmentError));
+                continue;
+            }
+
             // A report names its manager by provider id (Graph), e-mail or employee id (CSV).
             var hasReports = managers.Contains(p.ItemRef) || (p.Email is not null && managers.Contains(p.Email.Trim()))
                 || (p.EmployeeId is not null && managers.Contains(p.EmployeeId.Trim()));

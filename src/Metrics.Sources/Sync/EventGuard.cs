@@ -2,19 +2,18 @@ using Metrics.Core.Events;
 
 namespace Metrics.Sources.Sync;
 
-/// <summary>The last check before an event is stored: absurd times and missing keys become bad items, never events.</summary>
+/// <summary>The last check before an event is stored: implausible times and missing keys become bad items, never events.</summary>
 public static class EventGuard
 {
     public const int MaxKeyLength = EventLineParser.MaxKeyLength;
 
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    public static readonly TimeSpan MaxFuture = TimeSpan.FromDays(2);
-
-    /// <summary>Why the event cannot be stored, or null when it can.</summary>
-    public static string? Check(CanonicalEvent e, DateTimeOffset now)
+    /// <summary>Why the event cannot be stored, or null when it can. <paramref name="timeRange"/> is the configured
+    /// <c>Kpi:EarliestTime</c>/<c>Kpi:MaxFutureSkew</c>, the same range import and the push API apply, so a time one entry
+    /// point refuses cannot come in through another.</summary>
+    public static string? Check(CanonicalEvent e, DateTimeOffset now, PlausibleTimeRange timeRange)
     {
         ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(timeRange);
         if (string.IsNullOrWhiteSpace(e.Id) || e.Id.Length > MaxKeyLength)
         {
             return "missing or over-long id";
@@ -25,14 +24,9 @@ public static class EventGuard
             return "missing identity";
         }
 
-        if (e.Time < Earliest)
+        if (timeRange.Check(e.Time, now) is { } implausible)
         {
-            return "time before 2000";
-        }
-
-        if (e.Time > now + MaxFuture)
-        {
-            return "time more than 2 days in the future";
+            return implausible;
         }
 
         if (EventTypes.SubjectAttribute(e.Type) is { } attribute

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Metrics.Core.Directory;
 using Metrics.Core.Events;
+using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Directory;
 using Metrics.Sources.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Metrics.Sources.Sync;
 
@@ -19,6 +21,7 @@ public sealed class SourceSyncService(
     IEnumerable<IDirectorySource> directories,
     IEventJournal journal,
     TimeProvider clock,
+    IOptions<KpiOptions> kpiOptions,
     ILogger<SourceSyncService> logger,
     SourceTelemetry? telemetry = null)
 {
@@ -26,6 +29,8 @@ public sealed class SourceSyncService(
     private readonly IReadOnlyList<IDirectorySource> _directories = directories.ToArray();
 
     private readonly JournalState _state = new(journal);
+
+    private readonly PlausibleTimeRange _timeRange = kpiOptions.Value.TimeRange;
 
     /// <summary>Each source's name, whether it is enabled and how often it wants to be pulled, for a scheduler.</summary>
     public IReadOnlyList<SourceSchedule> Schedules =>
@@ -107,7 +112,7 @@ public sealed class SourceSyncService(
                 var accepted = new List<CanonicalEvent>(page.Events.Count);
                 foreach (var e in page.Events)
                 {
-                    if (EventGuard.Check(e, now) is { } reason)
+                    if (EventGuard.Check(e, now, _timeRange) is { } reason)
                     {
                         AddBad(result, new BadItem(source.Name, e.Id, reason));
                     }

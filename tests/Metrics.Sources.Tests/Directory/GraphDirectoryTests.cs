@@ -145,6 +145,36 @@ public sealed class GraphDirectoryTests
     }
 
     [Fact]
+    public async Task SyncAsync_HostileDepartmentNames_RejectedAndCountedLikeTheCsvImportOthersStored()
+    {
+        // The same DepartmentName rule as the directory CSV import: a name the KPI store cannot carry (backslash,
+        // control character) or the reserved pooled name is one bad person, not a failed directory sync.
+        VendorServer? server = null;
+        server = await VendorServer.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
+            ? VendorServer.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t\"}")
+            : VendorServer.WriteJsonAsync(ctx, Page(server!.BaseUri, null, "d1",
+                User("u-ana", "ana@example.com", "ana@example.com", "Ops", "Analyst"),
+                User("u-bs", "bs@example.com", "bs@example.com", "R&D\\Lab", "Analyst"),
+                User("u-tab", "tab@example.com", "tab@example.com", "Night\tShift", "Analyst"),
+                User("u-small", "small@example.com", "small@example.com", "(Small Groups)", "Analyst"),
+                User("u-bo", "bo@example.com", "bo@example.com", "Sales", "Analyst"))));
+        await using var _ = server;
+        using var host = SourceHost.Create(Settings(server.BaseUri));
+
+        var report = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        var directory = report.Sources[0];
+        Assert.True(directory.Succeeded, directory.Error);
+        Assert.Equal(["ana@example.com", "bo@example.com"], (await host.Journal.LoadDirectoryAsync()).Select(r => r.Person).Order(StringComparer.Ordinal));
+        var bad = directory.BadItems.ToDictionary(b => b.ItemId, b => b.Reason);
+        Assert.Equal(3, bad.Count);
+        Assert.Equal(3, directory.BadItemCount);
+        Assert.Equal(DepartmentName.Check("R&D\\Lab"), bad["u-bs"]);
+        Assert.Equal(DepartmentName.Check("Night\tShift"), bad["u-tab"]);
+        Assert.Equal(DepartmentName.Check("(Small Groups)"), bad["u-small"]);
+    }
+
+    [Fact]
     public async Task SyncAsync_TokenEndpointDown_FailsDirectoryButOtherSourcesRun()
     {
         await using var server = await VendorServer.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)

@@ -1,3 +1,4 @@
+using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,8 @@ public sealed class SourceHost : IDisposable
         services.AddSingleton<TimeProvider>(clock);
         journal ??= new InMemoryEventJournal();
         services.AddSingleton(realJournal ?? journal);
+        // As the worker's composition root does: the Kpi section (plausible event times) is bound there, not by the sources.
+        services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.SectionName));
         services.AddMetricsSources(configuration);
         return new SourceHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), journal, clock);
     }

@@ -204,6 +204,33 @@ public sealed class XapiSourceTests
     }
 
     [Fact]
+    public async Task SyncAsync_ConfiguredPlausibleTimeRange_RejectsWhatImportWouldReject()
+    {
+        // Kpi:EarliestTime/Kpi:MaxFutureSkew are the one range every entry point applies; before, the sync kept its own
+        // 2000-01-01 and 2 days and stored what import refused.
+        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Result(null,
+            Statement("early", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-02-28T23:59:59Z"),
+            Statement("ahead", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-10T13:00:01Z"),
+            Statement("ok-1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-01T00:00:00Z"),
+            Statement("ok-2", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-10T12:59:59Z"))));
+        using var host = SourceHost.Create(Settings(server.BaseUri, s =>
+        {
+            s["Kpi:EarliestTime"] = "2026-03-01T00:00:00Z";
+            s["Kpi:MaxFutureSkew"] = "01:00:00";
+        }));
+
+        var report = await host.Sync.SyncAsync("lms", null, null, null, CancellationToken.None);
+
+        var lms = report.Sources[0];
+        Assert.True(lms.Succeeded, lms.Error);
+        Assert.Equal(["ok-1", "ok-2"], host.Journal.Events.Select(e => e.Id).Order(StringComparer.Ordinal));
+        var bad = lms.BadItems.ToDictionary(b => b.ItemId, b => b.Reason);
+        Assert.Equal(2, bad.Count);
+        Assert.EndsWith("(Kpi:EarliestTime)", bad["early"], StringComparison.Ordinal);
+        Assert.EndsWith("(Kpi:MaxFutureSkew)", bad["ahead"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SyncAsync_MalformedAndBadItems_CountedWithIdsOthersStored()
     {
         var malformed = Statement("bad-1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
@@ -229,8 +256,8 @@ public sealed class XapiSourceTests
         var bad = lms.BadItems.ToDictionary(b => b.ItemId, b => b.Reason);
         Assert.Equal("timestamp is not an ISO 8601 time", bad["bad-1"]);
         Assert.Equal("missing actor identity", bad["bad-2"]);
-        Assert.Equal("time more than 2 days in the future", bad["bad-3"]);
-        Assert.Equal("time before 2000", bad["bad-4"]);
+        Assert.Equal("time 2026-03-20T08:00:00+00:00 is more than 2.00:00:00 in the future (Kpi:MaxFutureSkew)", bad["bad-3"]);
+        Assert.Equal("time 1999-12-31T08:00:00+00:00 is before the earliest accepted time 2000-01-01T00:00:00Z (Kpi:EarliestTime)", bad["bad-4"]);
         // A verb the configuration does not map is normal data: ignored, not bad.
         Assert.False(bad.ContainsKey("bad-5"));
         Assert.Equal(3, lms.Ignored.Values.Sum());
