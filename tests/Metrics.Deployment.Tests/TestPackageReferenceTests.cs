@@ -16,6 +16,7 @@ public sealed class TestPackageReferenceTests
         ["Microsoft.OpenApi.Readers"] = "Microsoft.OpenApi",
         ["Microsoft.AspNetCore.Mvc.Testing"] = "Microsoft.AspNetCore.TestHost",
         ["xunit.extensibility.core"] = "Xunit",
+        ["xunit.assert"] = "Xunit",
         ["BenchmarkDotNet"] = "BenchmarkDotNet",
     };
 

@@ -2,6 +2,7 @@ using Metrics.Core.Directory;
 using Metrics.Core.Events;
 using Metrics.Sources.Common;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 
 namespace Metrics.Sources.Tests.Directory;
 
@@ -82,9 +83,9 @@ public sealed class CsvDirectoryTests : IDisposable
     [Fact]
     public async Task SyncAsync_UnresolvedEvents_CountedPerSourceUntilLinked()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Lms.XapiPayloads.Result(null,
-            Lms.XapiPayloads.Statement("s1", Lms.XapiPayloads.Adl + "completed", Lms.XapiPayloads.CoursePrefix + "c1", "2026-03-05T08:00:00Z", mbox: "mailto:ana@example.com"),
-            Lms.XapiPayloads.Statement("s2", Lms.XapiPayloads.Adl + "completed", Lms.XapiPayloads.CoursePrefix + "c1", "2026-03-05T08:00:00Z", mbox: "mailto:ana.private@example.net"))));
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, XapiPages.Result(null,
+            XapiPages.Statement("s1", XapiPages.Adl + "completed", XapiPages.CoursePrefix + "c1", "2026-03-05T08:00:00Z", mbox: "mailto:ana@example.com"),
+            XapiPages.Statement("s2", XapiPages.Adl + "completed", XapiPages.CoursePrefix + "c1", "2026-03-05T08:00:00Z", mbox: "mailto:ana.private@example.net"))));
         var csv = Write("hr.csv", "email,department\nana@example.com,Ops\n");
         var settings = Settings(csv, null);
         foreach (var (k, v) in SourceHost.FastResilience("Sources:Lms"))
@@ -96,7 +97,7 @@ public sealed class CsvDirectoryTests : IDisposable
         settings["Sources:Lms:BaseUrl"] = new Uri(server.BaseUri, "/xapi").ToString();
         settings["Sources:Lms:Username"] = "k";
         settings["Sources:Lms:Password"] = "s";
-        settings["Sources:Lms:CourseActivityPrefixes:0"] = Lms.XapiPayloads.CoursePrefix;
+        settings["Sources:Lms:CourseActivityPrefixes:0"] = XapiPages.CoursePrefix;
         using var host = SourceHost.Create(settings);
 
         var first = await host.Sync.SyncAsync(null, null, null, null, CancellationToken.None);

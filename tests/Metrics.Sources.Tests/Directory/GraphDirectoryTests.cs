@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Metrics.Core.Directory;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
 
 namespace Metrics.Sources.Tests.Directory;
@@ -52,27 +53,27 @@ public sealed class GraphDirectoryTests
         {
             if (req.Path == "/tenant/oauth2/v2.0/token")
             {
-                return VendorServer.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"eyJ0eXAiOi.fake.token\"}");
+                return VendorHost.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"eyJ0eXAiOi.fake.token\"}");
             }
 
             if (req.Headers.GetValueOrDefault("Authorization") != "Bearer eyJ0eXAiOi.fake.token")
             {
-                return VendorServer.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"InvalidAuthenticationToken\"}}", 401);
+                return VendorHost.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"InvalidAuthenticationToken\"}}", 401);
             }
 
             if (req.Query("$deltatoken") == "d1")
             {
                 // Second round: Bo moved to Sales, Cy left, Ana unchanged (not listed).
-                return VendorServer.WriteJsonAsync(ctx, Page(self, null, "d2",
+                return VendorHost.WriteJsonAsync(ctx, Page(self, null, "d2",
                     new JsonObject { ["id"] = "u-bo", ["department"] = "Sales" },
                     new JsonObject { ["id"] = "u-cy", ["@removed"] = new JsonObject { ["reason"] = "changed" } }));
             }
 
             return req.Query("$skiptoken") is null
-                ? VendorServer.WriteJsonAsync(ctx, Page(self, "s1", null,
+                ? VendorHost.WriteJsonAsync(ctx, Page(self, "s1", null,
                     User("u-ana", "Ana@Example.com", "ana@example.onmicrosoft.com", "Ops", "Head of Operations"),
                     User("u-bo", "bo@example.com", "bo@example.com", "Ops", "Machine Operator", "u-ana")))
-                : VendorServer.WriteJsonAsync(ctx, Page(self, null, "d1",
+                : VendorHost.WriteJsonAsync(ctx, Page(self, null, "d1",
                     User("u-cy", null, "cy@example.com", "Ops", "Analyst", "u-ana"),
                     User("u-svc", null, "svc-backup@example.com", null, null)));
         }
@@ -95,8 +96,8 @@ public sealed class GraphDirectoryTests
     public async Task SyncAsync_DeltaRounds_SnapshotsDirectoryAtSyncDateInOrgZone()
     {
         var tenant = new Tenant();
-        VendorServer? server = null;
-        server = await VendorServer.StartAsync((ctx, req) => tenant.Handle(ctx, req, server!.BaseUri));
+        VendorHost? server = null;
+        server = await VendorHost.StartAsync((ctx, req) => tenant.Handle(ctx, req, server!.BaseUri));
         await using var _ = server;
         using var host = SourceHost.Create(Settings(server.BaseUri), now: new DateTimeOffset(2026, 3, 9, 23, 30, 0, TimeSpan.Zero));
 
@@ -177,9 +178,9 @@ public sealed class GraphDirectoryTests
     [Fact]
     public async Task SyncAsync_TokenEndpointDown_FailsDirectoryButOtherSourcesRun()
     {
-        await using var server = await VendorServer.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
-            ? VendorServer.WriteJsonAsync(ctx, "{\"error\":\"invalid_client\"}", 401)
-            : VendorServer.WriteJsonAsync(ctx, "{\"statements\":[],\"more\":\"\"}"));
+        await using var server = await VendorHost.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
+            ? VendorHost.WriteJsonAsync(ctx, "{\"error\":\"invalid_client\"}", 401)
+            : VendorHost.WriteJsonAsync(ctx, "{\"statements\":[],\"more\":\"\"}"));
         var settings = Settings(server.BaseUri);
         foreach (var (k, v) in SourceHost.FastResilience("Sources:Lms"))
         {
@@ -206,9 +207,9 @@ public sealed class GraphDirectoryTests
     public async Task SyncAsync_ExpiredDeltaLink_RestartsWithFullRound()
     {
         var tenant = new Tenant();
-        VendorServer? server = null;
-        server = await VendorServer.StartAsync((ctx, req) => req.Query("$deltatoken") == "d1"
-            ? VendorServer.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"syncStateNotFound\"}}", 410)
+        VendorHost? server = null;
+        server = await VendorHost.StartAsync((ctx, req) => req.Query("$deltatoken") == "d1"
+            ? VendorHost.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"syncStateNotFound\"}}", 410)
             : tenant.Handle(ctx, req, server!.BaseUri));
         await using var _ = server;
         using var host = SourceHost.Create(Settings(server.BaseUri));

@@ -1,4 +1,5 @@
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 
 namespace Metrics.Sources.Tests.Directory;
 
@@ -24,8 +25,8 @@ public sealed class GraphRecordedPagesTests
     [Fact]
     public async Task SyncAsync_ExpiredDeltaTokenAnswered400SyncStateNotFound_RestartsWithFullRound()
     {
-        VendorServer? server = null;
-        server = await VendorServer.StartAsync((ctx, req) =>
+        VendorHost? server = null;
+        server = await VendorHost.StartAsync((ctx, req) =>
         {
             var self = server!.BaseUri;
             if (req.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal))

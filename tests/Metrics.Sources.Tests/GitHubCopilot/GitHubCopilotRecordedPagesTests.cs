@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Metrics.Sources.GitHubCopilot;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
 
 namespace Metrics.Sources.Tests.GitHubCopilot;
@@ -24,11 +25,11 @@ public sealed class GitHubCopilotRecordedPagesTests
     };
 
     /// <summary>The two recorded pages, page 1 linking to page 2 the way GitHub does; <paramref name="before"/> may answer first.</summary>
-    private static async Task<VendorServer> StartAsync(Func<HttpContext, int, Task?>? before = null)
+    private static async Task<VendorHost> StartAsync(Func<HttpContext, int, Task?>? before = null)
     {
-        VendorServer? server = null;
+        VendorHost? server = null;
         var n = 0;
-        server = await VendorServer.StartAsync((ctx, req) =>
+        server = await VendorHost.StartAsync((ctx, req) =>
         {
             if (before?.Invoke(ctx, Interlocked.Increment(ref n)) is { } answered)
             {
@@ -140,7 +141,7 @@ public sealed class GitHubCopilotRecordedPagesTests
     [Fact]
     public async Task SyncAsync_Forbidden403WithoutRateLimitHeaders_FailsAtOnceNamingTheStatus()
     {
-        await using var server = await StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx,
+        await using var server = await StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx,
             """{"message":"Resource not accessible by personal access token","documentation_url":"https://docs.github.com/rest/copilot/copilot-user-management","status":"403"}""", 403));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 

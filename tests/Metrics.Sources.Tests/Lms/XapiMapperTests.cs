@@ -4,7 +4,8 @@ using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
 using Metrics.Sources.Lms;
-using static Metrics.Sources.Tests.Lms.XapiPayloads;
+using Metrics.Testing.Vendors;
+using static Metrics.Testing.Vendors.XapiPages;
 
 namespace Metrics.Sources.Tests.Lms;
 
@@ -36,10 +37,10 @@ public sealed class XapiMapperTests
     public void Map_Cmi5AuUnderCourseGrouping_UsesGroupingCourse()
     {
         var statement = Statement("s1", Adl + "passed", "https://lms.example.com/au/quiz-1", "2026-03-05T08:00:00Z", type: "http://adlnet.gov/expapi/activities/lesson");
-        statement["context"]!["contextActivities"] = new JsonObject
+        statement.Set("context.contextActivities", new JsonObject
         {
-            ["grouping"] = new JsonArray(new JsonObject { ["objectType"] = "Activity", ["id"] = "https://lms.example.com/cmi5/course-ai", ["definition"] = new JsonObject { ["type"] = "https://w3id.org/xapi/cmi5/activitytype/course" } }),
-        };
+            ["grouping"] = new JsonArray(ContextActivity("https://lms.example.com/cmi5/course-ai", "https://w3id.org/xapi/cmi5/activitytype/course")),
+        });
         var options = new LmsOptions { CourseActivityTypes = ["https://w3id.org/xapi/cmi5/activitytype/course"] };
 
         var page = Map(options, statement);
@@ -53,7 +54,7 @@ public sealed class XapiMapperTests
     public void Map_PassedWithSuccessFalse_IsBad()
     {
         var statement = Statement("s1", Adl + "passed", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
-        statement["result"] = new JsonObject { ["success"] = false };
+        statement.Set("result.success", false);
 
         var page = Map(new LmsOptions { CourseActivityPrefixes = [CoursePrefix] }, statement);
 

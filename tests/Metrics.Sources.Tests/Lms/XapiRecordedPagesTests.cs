@@ -1,5 +1,6 @@
 using Metrics.Sources.Lms;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 
 namespace Metrics.Sources.Tests.Lms;
 
@@ -25,7 +26,7 @@ public sealed class XapiRecordedPagesTests
     [Fact]
     public async Task SyncAsync_SpecExampleStatements_TimestampWithoutZoneKeptAsUtcAndUnmappedVerbsIgnoredNotBad()
     {
-        await using var server = await VendorServer.StartAsync((ctx, req) =>
+        await using var server = await VendorHost.StartAsync((ctx, req) =>
         {
             ctx.Response.Headers["X-Experience-API-Version"] = "1.0.3";
             return VendorPages.ServeAsync(ctx, Vendor, "statements.json");

@@ -2,8 +2,9 @@ using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
-using static Metrics.Sources.Tests.Lms.XapiPayloads;
+using static Metrics.Testing.Vendors.XapiPages;
 
 namespace Metrics.Sources.Tests.Lms;
 
@@ -25,16 +26,16 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_TwoPagesLinkedByMore_FollowsRelativeLinkFromOriginAndStoresEvents()
     {
-        await using var server = await VendorServer.StartAsync((ctx, req) =>
+        await using var server = await VendorHost.StartAsync((ctx, req) =>
         {
             ctx.Response.Headers["X-Experience-API-Version"] = "1.0.3";
             ctx.Response.Headers["X-Experience-API-Consistent-Through"] = "2026-03-02T12:00:00.000Z";
             return req.Query("more") is null
-                ? VendorServer.WriteJsonAsync(ctx, Result(
+                ? VendorHost.WriteJsonAsync(ctx, Result(
                     "/xapi/statements?more=p2%2Fabc&sig=x+y",
                     Statement("6690e6c9-3ef0-4ed3-8b37-7f3964730bee", Adl + "registered", CoursePrefix + "ai-basics", "2026-03-01T09:00:00.000Z"),
                     Statement("5a6e2b5c-1e35-4d1a-9a8a-1d4c1f5b0b01", Adl + "completed", CoursePrefix + "ai-basics", "2026-03-02T09:15:00.120+01:00", "2026-03-02T09:10:00+01:00")))
-                : VendorServer.WriteJsonAsync(ctx, Result(
+                : VendorHost.WriteJsonAsync(ctx, Result(
                     null,
                     Statement("0b6ad8c0-4a8e-4b8b-8d1e-2f4e4d6a7c11", Adl + "passed", CoursePrefix + "ai-ethics", "2026-03-03T10:00:00.000Z")));
         });
@@ -79,10 +80,10 @@ public sealed class XapiSourceTests
         var page = Result(null,
             Statement("a1", Adl + "completed", CoursePrefix + "ai-basics", "2026-03-05T08:00:00.000Z"),
             Statement("a2", Adl + "completed", CoursePrefix + "ai-prompting", "2026-03-05T08:00:00.000Z"));
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             ctx.Response.Headers["X-Experience-API-Consistent-Through"] = "2026-03-10T12:00:00Z";
-            return VendorServer.WriteJsonAsync(ctx, page);
+            return VendorHost.WriteJsonAsync(ctx, page);
         });
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
@@ -99,7 +100,7 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_VoidingStatement_ProducesRetractionOfTarget()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Result(null,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, Result(null,
             Voiding("e05aa883-acaf-40ad-bf54-02c8ce485fb0", "5a6e2b5c-1e35-4d1a-9a8a-1d4c1f5b0b01", "2026-03-06T10:00:00Z"))));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
@@ -119,7 +120,7 @@ public sealed class XapiSourceTests
     public async Task SyncAsync_TransientStatusThenSuccess_Retries(int status, string? retryAfter)
     {
         var calls = 0;
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
@@ -128,10 +129,10 @@ public sealed class XapiSourceTests
                     ctx.Response.Headers["Retry-After"] = retryAfter;
                 }
 
-                return VendorServer.WriteJsonAsync(ctx, "{\"error\":\"busy\"}", status);
+                return VendorHost.WriteJsonAsync(ctx, "{\"error\":\"busy\"}", status);
             }
 
-            return VendorServer.WriteJsonAsync(ctx, Result(null, Statement("r1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")));
+            return VendorHost.WriteJsonAsync(ctx, Result(null, Statement("r1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")));
         });
         using var host = SourceHost.Create(Settings(server.BaseUri));
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -151,7 +152,7 @@ public sealed class XapiSourceTests
     public async Task SyncAsync_FirstAttemptTimesOut_RetriesAndSucceeds()
     {
         var calls = 0;
-        await using var server = await VendorServer.StartAsync(async (ctx, _) =>
+        await using var server = await VendorHost.StartAsync(async (ctx, _) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
@@ -159,7 +160,7 @@ public sealed class XapiSourceTests
                 return;
             }
 
-            await VendorServer.WriteJsonAsync(ctx, Result(null, Statement("t1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")));
+            await VendorHost.WriteJsonAsync(ctx, Result(null, Statement("t1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")));
         });
         using var host = SourceHost.Create(Settings(server.BaseUri, s => s["Sources:Lms:Resilience:AttemptTimeout"] = "00:00:00.300"));
 
@@ -173,7 +174,7 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_AlwaysFailing_ReportsErrorWithoutThrowing()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, "{}", 502));
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, "{}", 502));
         using var host = SourceHost.Create(Settings(server.BaseUri, s => s["Sources:Lms:Resilience:MaxRetries"] = "1"));
 
         var report = await host.Sync.SyncAsync("lms", null, null, null, CancellationToken.None);
@@ -188,9 +189,9 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_MalformedSecondPage_KeepsFirstPageAndItsCheckpoint()
     {
-        await using var server = await VendorServer.StartAsync((ctx, req) => req.Query("more") is null
-            ? VendorServer.WriteJsonAsync(ctx, Result("/xapi/statements?more=2", Statement("m1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")))
-            : VendorServer.WriteJsonAsync(ctx, "{\"statements\":[{\"id\":\"m2\",\"verb\":"));
+        await using var server = await VendorHost.StartAsync((ctx, req) => req.Query("more") is null
+            ? VendorHost.WriteJsonAsync(ctx, Result("/xapi/statements?more=2", Statement("m1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")))
+            : VendorHost.WriteJsonAsync(ctx, "{\"statements\":[{\"id\":\"m2\",\"verb\":"));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
         var report = await host.Sync.SyncAsync("lms", null, null, null, CancellationToken.None);
@@ -234,7 +235,7 @@ public sealed class XapiSourceTests
     public async Task SyncAsync_MalformedAndBadItems_CountedWithIdsOthersStored()
     {
         var malformed = Statement("bad-1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
-        malformed["timestamp"] = "yesterday";
+        malformed.Set("timestamp", "yesterday");
         var noActor = Statement("bad-2", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
         noActor.Remove("actor");
         var future = Statement("bad-3", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-20T08:00:00Z");
@@ -242,7 +243,7 @@ public sealed class XapiSourceTests
         var unknownVerb = Statement("bad-5", "http://example.com/verbs/juggled", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
         var ignoredVerb = Statement("ign-1", Adl + "experienced", CoursePrefix + "c1", "2026-03-05T08:00:00Z");
         var notCourse = Statement("ign-2", Adl + "completed", "https://other.example.com/quiz/1", "2026-03-05T08:00:00Z", type: "http://adlnet.gov/expapi/activities/assessment");
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Result(null,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, Result(null,
             malformed, noActor, future, ancient, unknownVerb, ignoredVerb, notCourse,
             Statement("ok-1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:01Z"))));
         using var host = SourceHost.Create(Settings(server.BaseUri));
@@ -268,7 +269,7 @@ public sealed class XapiSourceTests
     public async Task SyncAsync_OversizedResponse_FailsThatPageOnly()
     {
         var statements = Enumerable.Range(0, 50).Select(i => (System.Text.Json.Nodes.JsonNode)Statement($"s{i}", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z")).ToArray();
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Result(null, statements)));
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, Result(null, statements)));
         using var host = SourceHost.Create(Settings(server.BaseUri, s => s["Sources:Lms:MaxResponseBytes"] = "4096"));
 
         var report = await host.Sync.SyncAsync("lms", null, null, null, CancellationToken.None);
@@ -284,7 +285,7 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_MoreLinkToOtherHost_RefusedWithoutSendingCredentials()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx,
             Result("https://evil.example.net/xapi/statements?more=1", Statement("x1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z"))));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
@@ -298,7 +299,7 @@ public sealed class XapiSourceTests
     [Fact]
     public async Task SyncAsync_Backfill_UsesBoundsAndLeavesCheckpoint()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx,
             Result(null, Statement("b1", Adl + "completed", CoursePrefix + "c1", "2026-01-05T08:00:00Z"))));
         using var host = SourceHost.Create(Settings(server.BaseUri));
         await host.Journal.SetStateAsync("checkpoint:lms", "2026-03-01T00:00:00.0000000+00:00");

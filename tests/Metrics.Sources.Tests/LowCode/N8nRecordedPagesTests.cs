@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Metrics.Sources.LowCode;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
 
 namespace Metrics.Sources.Tests.LowCode;
@@ -32,7 +33,7 @@ public sealed class N8nRecordedPagesTests
             if (errors.Count > 0)
             {
                 Rejections.AddRange(errors);
-                return VendorServer.WriteJsonAsync(ctx, JsonSerializer.Serialize(new { message = errors[0] }), 400);
+                return VendorHost.WriteJsonAsync(ctx, JsonSerializer.Serialize(new { message = errors[0] }), 400);
             }
 
             var cursor = req.Query("cursor");
@@ -41,7 +42,7 @@ public sealed class N8nRecordedPagesTests
                 "/api/v1/workflows" => VendorPages.ServeAsync(ctx, Vendor, "workflows.json"),
                 "/api/v1/executions" when cursor is null => VendorPages.ServeAsync(ctx, Vendor, "executions.page1.json"),
                 "/api/v1/executions" when cursor == SecondPage && FailSecondPage > 0 && FailSecondPage-- > 0 =>
-                    VendorServer.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
+                    VendorHost.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
                 "/api/v1/executions" when cursor == SecondPage => VendorPages.ServeAsync(ctx, Vendor, "executions.page2.json"),
                 _ when req.Path.StartsWith("/api/v1/projects/", StringComparison.Ordinal) && MembersStatus == 200 =>
                     VendorPages.ServeAsync(ctx, Vendor, "project-users.json"),
@@ -52,11 +53,11 @@ public sealed class N8nRecordedPagesTests
         }
     }
 
-    private static async Task<(VendorServer Server, RecordedN8n N8n)> StartAsync(Action<RecordedN8n>? setup = null)
+    private static async Task<(VendorHost Server, RecordedN8n N8n)> StartAsync(Action<RecordedN8n>? setup = null)
     {
         var n8n = new RecordedN8n();
         setup?.Invoke(n8n);
-        return (await VendorServer.StartAsync(n8n.Handle), n8n);
+        return (await VendorHost.StartAsync(n8n.Handle), n8n);
     }
 
     private static Dictionary<string, string?> Settings(Uri server)

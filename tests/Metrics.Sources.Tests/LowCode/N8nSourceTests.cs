@@ -1,7 +1,8 @@
 using Metrics.Core.Events;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
-using static Metrics.Sources.Tests.LowCode.N8nPayloads;
+using static Metrics.Testing.Vendors.N8nPages;
 
 namespace Metrics.Sources.Tests.LowCode;
 
@@ -35,29 +36,29 @@ public sealed class N8nSourceTests
             switch (req.Path)
             {
                 case "/api/v1/workflows" when cursor is null:
-                    return VendorServer.WriteJsonAsync(ctx, Page("d2Y=",
+                    return VendorHost.WriteJsonAsync(ctx, Page("d2Y=",
                         Workflow("wfAi1", "2026-03-08T10:00:00.000Z", "2026-03-09T15:00:00.000Z", "pPersonal", "n8n-nodes-base.manualTrigger", Agent, "@n8n/n8n-nodes-langchain.lmChatOpenAi"),
                         Workflow("wfPlain", "2026-03-08T10:00:00.000Z", "2026-03-08T10:00:00.000Z", "pPersonal", "n8n-nodes-base.scheduleTrigger", "n8n-nodes-base.httpRequest")));
                 case "/api/v1/workflows":
-                    return VendorServer.WriteJsonAsync(ctx, Page(null,
+                    return VendorHost.WriteJsonAsync(ctx, Page(null,
                         Workflow("wfTeam", "2025-06-01T10:00:00.000Z", "2025-06-01T10:00:00.000Z", "pTeam", "n8n-nodes-base.openAi")));
                 case "/api/v1/projects/pPersonal/users":
-                    return VendorServer.WriteJsonAsync(ctx, Page(null, Member("Dana.Builder@Example.com", "project:personalOwner")));
+                    return VendorHost.WriteJsonAsync(ctx, Page(null, Member("Dana.Builder@Example.com", "project:personalOwner")));
                 case "/api/v1/projects/pTeam/users":
                     return TeamAdmins == "one"
-                        ? VendorServer.WriteJsonAsync(ctx, Page(null, Member("lead@example.com", "project:admin"), Member("viewer@example.com", "project:viewer")))
-                        : VendorServer.WriteJsonAsync(ctx, Page(null, Member("a@example.com", "project:admin"), Member("b@example.com", "project:admin")));
+                        ? VendorHost.WriteJsonAsync(ctx, Page(null, Member("lead@example.com", "project:admin"), Member("viewer@example.com", "project:viewer")))
+                        : VendorHost.WriteJsonAsync(ctx, Page(null, Member("a@example.com", "project:admin"), Member("b@example.com", "project:admin")));
                 case "/api/v1/executions":
                     if (FailExecutionsOnce-- > 0)
                     {
-                        return VendorServer.WriteJsonAsync(ctx, "{\"message\":\"internal error\"}", 500);
+                        return VendorHost.WriteJsonAsync(ctx, "{\"message\":\"internal error\"}", 500);
                     }
 
                     var index = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
                     var next = index + 1 < Executions.Count ? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-                    return VendorServer.WriteJsonAsync(ctx, Page(next, [.. Executions[index]]));
+                    return VendorHost.WriteJsonAsync(ctx, Page(next, [.. Executions[index]]));
                 default:
-                    return VendorServer.WriteJsonAsync(ctx, "{\"message\":\"not found\"}", 404);
+                    return VendorHost.WriteJsonAsync(ctx, "{\"message\":\"not found\"}", 404);
             }
         }
     }
@@ -78,7 +79,7 @@ public sealed class N8nSourceTests
         instance.Executions.Add(Execs(Execution(1050, "wfAi1", "2026-03-10T11:00:00.000Z"), Execution(1049, "wfPlain", "2026-03-10T10:00:00.000Z")));
         instance.Executions.Add(Execs(Execution(1048, "wfTeam", "2026-03-09T09:00:00.000Z", "error"), Execution(990, "wfAi1", "2026-01-01T09:00:00.000Z")));
         instance.Executions.Add(Execs(Execution(900, "wfAi1", "2025-12-01T09:00:00.000Z")));
-        await using var server = await VendorServer.StartAsync(instance.Handle);
+        await using var server = await VendorHost.StartAsync(instance.Handle);
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
         var report = await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None);
@@ -107,7 +108,7 @@ public sealed class N8nSourceTests
     {
         var instance = new Instance();
         instance.Executions.Add(Execs(Execution(2002, "wfAi1", "2026-03-10T11:30:00.000Z")));
-        await using var server = await VendorServer.StartAsync(instance.Handle);
+        await using var server = await VendorHost.StartAsync(instance.Handle);
         using var host = SourceHost.Create(Settings(server.BaseUri));
         await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None);
 
@@ -130,7 +131,7 @@ public sealed class N8nSourceTests
     {
         var instance = new Instance { TeamAdmins = "two" };
         instance.Executions.Add(Execs(Execution(3001, "wfTeam", "2026-03-10T11:00:00.000Z")));
-        await using var server = await VendorServer.StartAsync(instance.Handle);
+        await using var server = await VendorHost.StartAsync(instance.Handle);
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
         var report = await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None);
@@ -145,7 +146,7 @@ public sealed class N8nSourceTests
     {
         var instance = new Instance { TeamAdmins = "two" };
         instance.Executions.Add(Execs(Execution(3001, "wfTeam", "2026-03-10T11:00:00.000Z")));
-        await using var server = await VendorServer.StartAsync(instance.Handle);
+        await using var server = await VendorHost.StartAsync(instance.Handle);
         using var host = SourceHost.Create(Settings(server.BaseUri, s => s["Sources:LowCode:ProjectPeople:pTeam"] = "Owner@Example.com"));
 
         await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None);
@@ -159,7 +160,7 @@ public sealed class N8nSourceTests
     {
         var instance = new Instance { FailExecutionsOnce = 1 };
         instance.Executions.Add(Execs(Execution(4001, "wfAi1", "2026-03-10T11:00:00.000Z")));
-        await using var server = await VendorServer.StartAsync(instance.Handle);
+        await using var server = await VendorHost.StartAsync(instance.Handle);
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
         var report = await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None);

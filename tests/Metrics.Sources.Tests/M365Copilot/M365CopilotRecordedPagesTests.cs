@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Metrics.Sources.M365Copilot;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
 
 namespace Metrics.Sources.Tests.M365Copilot;
@@ -25,11 +26,11 @@ public sealed class M365CopilotRecordedPagesTests
     };
 
     /// <summary>Serves the token, then the report: <paramref name="report"/> decides per report request (null: the two recorded pages).</summary>
-    private static async Task<VendorServer> StartAsync(Func<HttpContext, RecordedRequest, int, Task>? report = null)
+    private static async Task<VendorHost> StartAsync(Func<HttpContext, RecordedRequest, int, Task>? report = null)
     {
-        VendorServer? server = null;
+        VendorHost? server = null;
         var reportRequests = 0;
-        server = await VendorServer.StartAsync((ctx, req) =>
+        server = await VendorHost.StartAsync((ctx, req) =>
         {
             if (req.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal))
             {
@@ -102,7 +103,7 @@ public sealed class M365CopilotRecordedPagesTests
     [Fact]
     public async Task SyncAsync_Throttled429WithRetryAfter_RetriedAndEverythingStored()
     {
-        VendorServer? self = null;
+        VendorHost? self = null;
         await using var server = await StartAsync((ctx, req, n) =>
         {
             if (n == 1)

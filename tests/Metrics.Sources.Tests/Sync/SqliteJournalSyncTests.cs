@@ -1,7 +1,8 @@
 using Metrics.Core.Events;
 using Metrics.Journal;
 using Metrics.Sources.Tests.Fakes;
-using static Metrics.Sources.Tests.Lms.XapiPayloads;
+using Metrics.Testing.Vendors;
+using static Metrics.Testing.Vendors.XapiPages;
 
 namespace Metrics.Sources.Tests.Sync;
 
@@ -16,10 +17,10 @@ public sealed class SqliteJournalSyncTests : IDisposable
     public async Task SyncAsync_RestartOnSameJournal_ContinuesFromCheckpointAndRetractsVoided()
     {
         var round = 1;
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             ctx.Response.Headers["X-Experience-API-Consistent-Through"] = "2026-03-10T12:00:00Z";
-            return VendorServer.WriteJsonAsync(ctx, round == 1
+            return VendorHost.WriteJsonAsync(ctx, round == 1
                 ? Result(null,
                     Statement("a1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z"),
                     Statement("a2", Adl + "completed", CoursePrefix + "c2", "2026-03-05T09:00:00Z"))

@@ -3,8 +3,9 @@ using Metrics.Core.Ports;
 using Metrics.Sources.Sync;
 using Metrics.Sources.Telemetry;
 using Metrics.Sources.Tests.Fakes;
+using Metrics.Testing.Vendors;
 using Microsoft.Extensions.DependencyInjection;
-using static Metrics.Sources.Tests.Lms.XapiPayloads;
+using static Metrics.Testing.Vendors.XapiPages;
 
 namespace Metrics.Sources.Tests.Telemetry;
 
@@ -26,12 +27,12 @@ public sealed class SyncTelemetryTests
     public async Task SyncAsync_OneRetryThenAPage_CountsPagesEventsRetriesAttemptsAndLag()
     {
         var calls = 0;
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             ctx.Response.Headers["X-Experience-API-Version"] = "1.0.3";
             return Interlocked.Increment(ref calls) == 1
-                ? VendorServer.WriteJsonAsync(ctx, "{}", 503)
-                : VendorServer.WriteJsonAsync(ctx, Result(
+                ? VendorHost.WriteJsonAsync(ctx, "{}", 503)
+                : VendorHost.WriteJsonAsync(ctx, Result(
                     null,
                     Statement("6690e6c9-3ef0-4ed3-8b37-7f3964730bee", Adl + "registered", CoursePrefix + "ai-basics", "2026-03-09T09:00:00.000Z"),
                     Statement("5a6e2b5c-1e35-4d1a-9a8a-1d4c1f5b0b01", Adl + "completed", CoursePrefix + "ai-basics", "2026-03-10T10:00:00.000Z")));
@@ -59,7 +60,7 @@ public sealed class SyncTelemetryTests
     [Fact]
     public async Task SyncAsync_SourceKeepsFailing_CountsAFailedSync()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, "{}", 503));
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, "{}", 503));
         using var host = SourceHost.Create(Settings(server.BaseUri));
         using var recorder = new Recorder(host.Provider.GetRequiredService<IMeterFactory>());
 
@@ -78,10 +79,10 @@ public sealed class SyncTelemetryTests
     {
         var journal = new InMemoryEventJournal();
         await new JournalState(journal).SetNewestEventAsync("lms", new DateTimeOffset(2026, 3, 9, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             ctx.Response.Headers["X-Experience-API-Version"] = "1.0.3";
-            return VendorServer.WriteJsonAsync(ctx, Result(null));
+            return VendorHost.WriteJsonAsync(ctx, Result(null));
         });
         using var host = SourceHost.Create(Settings(server.BaseUri), journal);
         using var recorder = new Recorder(host.Provider.GetRequiredService<IMeterFactory>());

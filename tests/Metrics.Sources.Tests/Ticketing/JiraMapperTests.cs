@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 using Metrics.Core.Events;
 using Metrics.Sources.Common;
 using Metrics.Sources.Ticketing;
-using static Metrics.Sources.Tests.Ticketing.JiraPayloads;
+using Metrics.Testing.Vendors;
+using static Metrics.Testing.Vendors.JiraPages;
 
 namespace Metrics.Sources.Tests.Ticketing;
 
@@ -104,7 +105,7 @@ public sealed class JiraMapperTests
     {
         var page = new PageBuilder("ticketing");
         var anonymous = Issue("8", "AI-8", "Story", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000", labels: ["ai-idea"]);
-        anonymous["fields"]!["reporter"] = null;
+        anonymous.Set("fields.reporter", null);
         Map(anonymous, page: page);
         Map(Issue("9", "AI-9", "Bug", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000"), page: page);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Metrics.Sources.Tests.Fakes;
 using Metrics.Sources.Ticketing;
+using Metrics.Testing.Vendors;
 using Microsoft.AspNetCore.Http;
 
 namespace Metrics.Sources.Tests.Ticketing;
@@ -14,24 +15,24 @@ public sealed class JiraRecordedPagesTests
     private const string Vendor = "jira";
     private const string Mia = "jira:5b10a2844c20165700ede21g";
 
-    private static async Task<(VendorServer Server, List<string> Rejections)> StartAsync()
+    private static async Task<(VendorHost Server, List<string> Rejections)> StartAsync()
     {
         var openApi = OpenApiRequestCheck.Load(Vendor, "openapi.yaml", string.Empty);
         var rejections = new List<string>();
-        var server = await VendorServer.StartAsync((ctx, req) =>
+        var server = await VendorHost.StartAsync((ctx, req) =>
         {
             var errors = openApi.Check(req);
             if (errors.Count > 0)
             {
                 rejections.AddRange(errors);
-                return VendorServer.WriteJsonAsync(ctx, JsonSerializer.Serialize(new { errorMessages = errors, errors = new { } }), 400);
+                return VendorHost.WriteJsonAsync(ctx, JsonSerializer.Serialize(new { errorMessages = errors, errors = new { } }), 400);
             }
 
             return req.Query("nextPageToken") switch
             {
                 null => VendorPages.ServeAsync(ctx, Vendor, "search.page1.json"),
                 "CAEaAggD" => VendorPages.ServeAsync(ctx, Vendor, "search.page2.json"),
-                _ => VendorServer.WriteJsonAsync(ctx, "{\"errorMessages\":[\"Invalid token\"],\"errors\":{}}", 400),
+                _ => VendorHost.WriteJsonAsync(ctx, "{\"errorMessages\":[\"Invalid token\"],\"errors\":{}}", 400),
             };
         });
         return (server, rejections);

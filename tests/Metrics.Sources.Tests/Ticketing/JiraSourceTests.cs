@@ -2,7 +2,8 @@ using System.Globalization;
 using Metrics.Core.Events;
 using Metrics.Sources.Tests.Fakes;
 using Metrics.Sources.Ticketing;
-using static Metrics.Sources.Tests.Ticketing.JiraPayloads;
+using Metrics.Testing.Vendors;
+using static Metrics.Testing.Vendors.JiraPages;
 
 namespace Metrics.Sources.Tests.Ticketing;
 
@@ -31,17 +32,17 @@ public sealed class JiraSourceTests
     [Fact]
     public async Task SyncAsync_TokenPaging_ReadsToTheEndWithEpochBoundsAndParsesColonlessOffsets()
     {
-        await using var server = await VendorServer.StartAsync((ctx, req) => req.Query("nextPageToken") switch
+        await using var server = await VendorHost.StartAsync((ctx, req) => req.Query("nextPageToken") switch
         {
-            null => VendorServer.WriteJsonAsync(ctx, Page("CAEaAggD",
+            null => VendorHost.WriteJsonAsync(ctx, Page("CAEaAggD",
                 Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0100", "2026-03-02T09:00:00.000+0100"),
                 Issue("10002", "AI-2", "Idea", "2026-03-03T10:00:00.000+0000", "2026-03-04T11:30:00.000+0000",
                     resolution: "Done", resolutionDate: "2026-03-04T11:30:00.000+0000", statusCategory: "done"))),
-            "CAEaAggD" => VendorServer.WriteJsonAsync(ctx, Page(null,
+            "CAEaAggD" => VendorHost.WriteJsonAsync(ctx, Page(null,
                 Issue("10003", "AI-3", "Decision", "2026-03-05T08:00:00.000-0500", "2026-03-05T09:00:00.000-0500",
                     labels: ["ai-assisted"], assignee: User("712020:4b8d1d6f-0000-4c5a-9e0b-1a2b3c4d5e6f"),
                     resolution: "Done", resolutionDate: "2026-03-05T09:00:00.000-0500", statusCategory: "done"))),
-            _ => VendorServer.WriteJsonAsync(ctx, "{}", 400),
+            _ => VendorHost.WriteJsonAsync(ctx, "{}", 400),
         });
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
@@ -78,7 +79,7 @@ public sealed class JiraSourceTests
     [Fact]
     public async Task SyncAsync_SecondRun_ReReadsOverlapAndDoesNotDuplicate()
     {
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Page(null,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, Page(null,
             Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-06T09:00:00.000+0000"))));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
@@ -95,16 +96,16 @@ public sealed class JiraSourceTests
     public async Task SyncAsync_RateLimitedWithRetryAfter_WaitsAndSucceeds()
     {
         var calls = 0;
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
                 ctx.Response.Headers["Retry-After"] = "1";
                 ctx.Response.Headers["RateLimit-Reason"] = "jira-burst-based";
-                return VendorServer.WriteJsonAsync(ctx, "{\"errorMessages\":[\"Rate limit exceeded.\"]}", 429);
+                return VendorHost.WriteJsonAsync(ctx, "{\"errorMessages\":[\"Rate limit exceeded.\"]}", 429);
             }
 
-            return VendorServer.WriteJsonAsync(ctx, Page(null, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")));
+            return VendorHost.WriteJsonAsync(ctx, Page(null, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")));
         });
         using var host = SourceHost.Create(Settings(server.BaseUri));
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -121,9 +122,9 @@ public sealed class JiraSourceTests
     public async Task SyncAsync_MalformedIssueAndGonePage_CountsBadItemThenFailsOnlyTheBrokenPage()
     {
         var broken = Issue("10009", "AI-9", "Idea", "2026-13-45T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000");
-        await using var server = await VendorServer.StartAsync((ctx, req) => req.Query("nextPageToken") is null
-            ? VendorServer.WriteJsonAsync(ctx, Page("next", broken, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")))
-            : VendorServer.WriteJsonAsync(ctx, "<html>proxy error</html>"));
+        await using var server = await VendorHost.StartAsync((ctx, req) => req.Query("nextPageToken") is null
+            ? VendorHost.WriteJsonAsync(ctx, Page("next", broken, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")))
+            : VendorHost.WriteJsonAsync(ctx, "<html>proxy error</html>"));
         using var host = SourceHost.Create(Settings(server.BaseUri));
 
         var report = await host.Sync.SyncAsync("ticketing", null, null, null, CancellationToken.None);
@@ -142,15 +143,15 @@ public sealed class JiraSourceTests
     {
         var calls = 0;
         SourceHost? host = null;
-        await using var server = await VendorServer.StartAsync((ctx, _) =>
+        await using var server = await VendorHost.StartAsync((ctx, _) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
                 ctx.Response.Headers["Retry-After"] = host!.Clock.Now.AddSeconds(1).ToString("R", CultureInfo.InvariantCulture);
-                return VendorServer.WriteJsonAsync(ctx, "{}", 503);
+                return VendorHost.WriteJsonAsync(ctx, "{}", 503);
             }
 
-            return VendorServer.WriteJsonAsync(ctx, Page(null, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")));
+            return VendorHost.WriteJsonAsync(ctx, Page(null, Issue("10001", "AI-1", "Idea", "2026-03-02T09:00:00.000+0000", "2026-03-02T09:00:00.000+0000")));
         });
         host = SourceHost.Create(Settings(server.BaseUri));
         using var _ = host;

@@ -1,13 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Metrics.Core.Events;
 using Microsoft.AspNetCore.Http;
+using Xunit;
 
-namespace Metrics.Sources.Tests.Fakes;
+namespace Metrics.Testing.Vendors;
 
 /// <summary>
-/// The recorded vendor pages under <c>tests/vendor-pages/&lt;vendor&gt;/</c> (copied beside the test assembly): pages built
-/// from the vendors' own published examples, their OpenAPI extracts, and the canonical events they must map to.
+/// The recorded vendor pages under <c>tests/vendor-pages/&lt;vendor&gt;/</c> (copied beside every test assembly that
+/// references Metrics.Testing): pages built from the vendors' own published examples, their OpenAPI extracts, and the
+/// canonical events they must map to. Scenario tests that need other values copy a recorded page or item
+/// (<see cref="Page"/>, <see cref="Item"/>) and change values with <see cref="Set"/>: field names and shapes always come
+/// from the recorded files.
 /// </summary>
 public static class VendorPages
 {
@@ -22,7 +27,40 @@ public static class VendorPages
 
     /// <summary>Serves a recorded page with the vendor's content type.</summary>
     public static Task ServeAsync(HttpContext context, string vendor, string file, int status = 200, Uri? origin = null) =>
-        VendorServer.WriteJsonAsync(context, Read(vendor, file, origin), status);
+        VendorHost.WriteJsonAsync(context, Read(vendor, file, origin), status);
+
+    /// <summary>A fresh copy of a recorded page (a JSON object), to change values in.</summary>
+    public static JsonObject Page(string vendor, string file) =>
+        JsonNode.Parse(Read(vendor, file))?.AsObject() ?? throw new InvalidDataException($"{vendor}/{file} is not a JSON object");
+
+    /// <summary>A fresh copy of the <paramref name="index"/>th element of the array <paramref name="array"/> of a recorded page.</summary>
+    public static JsonObject Item(string vendor, string file, string array, int index) =>
+        Page(vendor, file)[array]?.AsArray()[index]?.DeepClone().AsObject()
+        ?? throw new InvalidDataException($"{vendor}/{file} has no {array}[{index}]");
+
+    /// <summary>
+    /// Changes the value at a dotted path (<c>fields.status.statusCategory.key</c>) of a copied recorded item. The
+    /// property must already be there: a test changes the vendor's values, it never invents its field names.
+    /// </summary>
+    public static JsonObject Set(this JsonObject item, string path, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(path);
+        var names = path.Split('.');
+        var parent = item;
+        foreach (var name in names[..^1])
+        {
+            parent = parent[name] as JsonObject ?? throw new ArgumentException($"the recorded item has no object at '{name}' of '{path}'", nameof(path));
+        }
+
+        if (!parent.ContainsKey(names[^1]))
+        {
+            throw new ArgumentException($"the recorded item has no property '{path}'", nameof(path));
+        }
+
+        parent[names[^1]] = value;
+        return item;
+    }
 
     /// <summary>The expected canonical events of a scenario (<c>expected*.jsonl</c>), one JSON object a line.</summary>
     public static IReadOnlyList<ExpectedEvent> Expected(string vendor, string file) =>

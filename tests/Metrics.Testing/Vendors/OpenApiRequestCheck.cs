@@ -2,8 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Readers;
+using Xunit;
 
-namespace Metrics.Sources.Tests.Fakes;
+namespace Metrics.Testing.Vendors;
 
 /// <summary>
 /// Checks a request against a vendor's published OpenAPI document the way a validating server does (n8n runs
