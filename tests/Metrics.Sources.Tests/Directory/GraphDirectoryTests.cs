@@ -150,10 +150,10 @@ public sealed class GraphDirectoryTests
     {
         // The same DepartmentName rule as the directory CSV import: a name the KPI store cannot carry (backslash,
         // control character) or the reserved pooled name is one bad person, not a failed directory sync.
-        VendorServer? server = null;
-        server = await VendorServer.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
-            ? VendorServer.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t\"}")
-            : VendorServer.WriteJsonAsync(ctx, Page(server!.BaseUri, null, "d1",
+        VendorHost? server = null;
+        server = await VendorHost.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
+            ? VendorHost.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t\"}")
+            : VendorHost.WriteJsonAsync(ctx, Page(server!.BaseUri, null, "d1",
                 User("u-ana", "ana@example.com", "ana@example.com", "Ops", "Analyst"),
                 User("u-bs", "bs@example.com", "bs@example.com", "R&D\\Lab", "Analyst"),
                 User("u-tab", "tab@example.com", "tab@example.com", "Night\tShift", "Analyst"),

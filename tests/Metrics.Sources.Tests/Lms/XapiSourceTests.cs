@@ -209,7 +209,7 @@ public sealed class XapiSourceTests
     {
         // Kpi:EarliestTime/Kpi:MaxFutureSkew are the one range every entry point applies; before, the sync kept its own
         // 2000-01-01 and 2 days and stored what import refused.
-        await using var server = await VendorServer.StartAsync((ctx, _) => VendorServer.WriteJsonAsync(ctx, Result(null,
+        await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, Result(null,
             Statement("early", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-02-28T23:59:59Z"),
             Statement("ahead", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-10T13:00:01Z"),
             Statement("ok-1", Adl + "completed", CoursePrefix + "c1", "2026-03-05T08:00:00Z", "2026-03-01T00:00:00Z"),
