@@ -141,7 +141,8 @@ public static class MicrosoftGraph
                 w.WriteStartObject();
                 foreach (var (name, value) in user)
                 {
-                    var keep = name is "id" or "@odata.type" || (name == "manager@delta" ? manager : properties.Count == 0 || properties.Contains(name));
+                    // The expanded manager comes as the documentation's `manager` object or as a `manager@delta` list.
+                    var keep = name is "id" or "@odata.type" || (name is "manager@delta" or "manager" ? manager : properties.Count == 0 || properties.Contains(name));
                     if (!keep)
                     {
                         continue;

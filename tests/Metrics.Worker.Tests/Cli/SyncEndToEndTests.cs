@@ -1,15 +1,16 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using Metrics.Simulator.Generation;
 using Metrics.Testing;
-using Metrics.Worker.Tests.Cli.Vendors;
-using static Metrics.Worker.Tests.Cli.Vendors.VendorPayloads;
+using Metrics.Testing.Vendors;
+using static Metrics.Worker.Tests.Cli.ScenarioVendors;
 
 namespace Metrics.Worker.Tests.Cli;
 
 /// <summary>
-/// All four vendor APIs (Microsoft Graph, an xAPI LRS, n8n, Jira Cloud) served on loopback by one Kestrel server, one
-/// <c>sync --once</c> of the real CLI into a real InfluxDB, and the KPIs read back and compared with values worked out
-/// by hand from docs/kpis.md. The CLI runs on the real clock, so every vendor time is placed relative to today in
+/// All four vendor APIs (Microsoft Graph, an xAPI LRS, n8n, Jira Cloud) served on loopback by the simulator's vendor
+/// endpoints over a hand-made scenario (records copied from the recorded vendor pages, see <see cref="ScenarioVendors"/>),
+/// one <c>sync --once</c> of the real CLI into a real InfluxDB, and the KPIs read back and compared with values worked
+/// out by hand from docs/kpis.md. The CLI runs on the real clock, so every vendor time is placed relative to today in
 /// Europe/Berlin: the check day D is two days ago, and every event lies between D-15 and D+1.
 /// </summary>
 public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<InfluxDbFixture>
@@ -41,8 +42,7 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), Berlin).DateTime);
         var d = today.AddDays(-2);
-        var data = Scenario(d);
-        await using var vendors = await LoopbackVendors.StartAsync(data, TimeProvider.System);
+        await using var vendors = await Scenario(d).StartAsync(today);
         var mapDirectory = Path.Combine(Path.GetTempPath(), "metrics-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(mapDirectory);
         try
@@ -58,7 +58,7 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
             // Exit 2: the scanner service account has no department, which is reported, not fatal.
             Assert.True(sync.ExitCode == 2, $"exit {sync.ExitCode}\n{sync.Output}\n{sync.Error}");
             var lines = sync.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            // Directory: 8 Graph users on two delta pages; the disabled account is gone, the scanner is a bad item,
+            // Directory: 8 Graph users; the disabled account is gone, the scanner is a bad item,
             // 6 people are written (6 new records, reported as replaced directory rows).
             AssertLine(lines, "directory: ok, 1 pages (0 failed), 6 items, 6 events (0 new, 6 replaced, 0 unchanged), 1 bad items, 0 unresolved");
             Assert.Contains($"directory: bad item {ScannerGraphId}: no department", sync.Error, StringComparison.Ordinal);
@@ -76,10 +76,11 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
 
             // The connectors asked the vendors the way the APIs require.
             Assert.Single(vendors.RequestsTo("/oauth2/v2.0/token"));
-            Assert.Equal(2, vendors.RequestsTo("/v1.0/users/delta").Count);
-            Assert.Equal(2, vendors.RequestsTo("/xapi/statements/more/").Count);
-            Assert.Equal(3, vendors.RequestsTo("/api/v1/executions").Count);
-            Assert.Equal(2, vendors.RequestsTo("/api/v1/projects/").Count);
+            // One delta page: the simulated Graph pages by 100 users (the Graph tests of Metrics.Sources.Tests follow nextLink).
+            Assert.Single(vendors.RequestsTo("/v1.0/users/delta"));
+            Assert.Equal(2, vendors.RequestsTo("/lrs/xapi/statements").Count(r => r.Query("more") is not null));
+            Assert.Equal(3, vendors.RequestsTo("/n8n/api/v1/executions").Count);
+            Assert.Equal(2, vendors.Requests.Count(r => r.Path.StartsWith("/n8n/api/v1/projects/", StringComparison.Ordinal)));
             Assert.Equal(3, vendors.RequestsTo("/rest/api/3/search/jql").Count);
 
             var points = await cli.ExportAsync(d.AddDays(-4), d);
@@ -256,10 +257,10 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
 
         "--Sources:Directory:Enabled", "true",
         "--Sources:Directory:Provider", "Graph",
-        "--Sources:Directory:BaseUrl", b,
-        "--Sources:Directory:TokenEndpoint", $"{b}/{VendorCredentials.GraphTenant}/oauth2/v2.0/token",
-        "--Sources:Directory:ClientId", VendorCredentials.GraphClientId,
-        "--Sources:Directory:ClientSecret", VendorCredentials.GraphClientSecret,
+        "--Sources:Directory:BaseUrl", b + "/graph",
+        "--Sources:Directory:TokenEndpoint", $"{b}/login/{Credentials.GraphTenant}/oauth2/v2.0/token",
+        "--Sources:Directory:ClientId", Credentials.GraphClientId,
+        "--Sources:Directory:ClientSecret", Credentials.GraphClientSecret,
         "--Sources:Directory:InitialLookback", "21.00:00:00",
         "--Sources:Directory:LevelRules:0:Level", "executive",
         "--Sources:Directory:LevelRules:0:TitlePattern", @"^(chief\b|c[etfo]o\b|vp\b|vice president)",
@@ -268,23 +269,23 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
         "--Sources:Directory:IdentityMapPath", identityMap,
 
         "--Sources:Lms:Enabled", "true",
-        "--Sources:Lms:BaseUrl", b + "/xapi",
-        "--Sources:Lms:Username", VendorCredentials.LrsKey,
-        "--Sources:Lms:Password", VendorCredentials.LrsSecret,
+        "--Sources:Lms:BaseUrl", b + "/lrs/xapi",
+        "--Sources:Lms:Username", Credentials.LrsUsername,
+        "--Sources:Lms:Password", Credentials.LrsPassword,
         "--Sources:Lms:InitialLookback", "21.00:00:00",
         "--Sources:Lms:PageSize", "4",
         "--Sources:Lms:CourseActivityPrefixes:0", Courses,
 
         "--Sources:LowCode:Enabled", "true",
-        "--Sources:LowCode:BaseUrl", b + "/api/v1",
-        "--Sources:LowCode:ApiKey", VendorCredentials.N8nApiKey,
+        "--Sources:LowCode:BaseUrl", b + "/n8n/api/v1",
+        "--Sources:LowCode:ApiKey", Credentials.N8nApiKey,
         "--Sources:LowCode:InitialLookback", "21.00:00:00",
         "--Sources:LowCode:PageSize", "2",
 
         "--Sources:Ticketing:Enabled", "true",
-        "--Sources:Ticketing:BaseUrl", b,
-        "--Sources:Ticketing:Email", VendorCredentials.JiraEmail,
-        "--Sources:Ticketing:ApiToken", VendorCredentials.JiraApiToken,
+        "--Sources:Ticketing:BaseUrl", b + "/jira",
+        "--Sources:Ticketing:Email", Credentials.JiraEmail,
+        "--Sources:Ticketing:ApiToken", Credentials.JiraApiToken,
         "--Sources:Ticketing:InitialLookback", "21.00:00:00",
         "--Sources:Ticketing:PageSize", "4",
         "--Sources:Ticketing:Jql", "project in (IDEA, DEC, AIP, OPS)",
@@ -302,59 +303,66 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
     }
 
     /// <summary>What the vendors hold, relative to the check day <paramref name="d"/>.</summary>
-    private static VendorData Scenario(DateOnly d)
+    private static ScenarioVendors Scenario(DateOnly d)
     {
-        var data = new VendorData { GraphFirstPage = 4 };
+        var data = new ScenarioVendors();
 
-        // ---- Graph: 8 users on two delta pages ----
+        // ---- Graph: 8 users ----
         const string olgaId = "6e1f0a52-3b7c-4d1e-9a2f-1b3c5d7e9f01";
         const string ritaId = "2d4f6a8c-0e1b-4c3d-8e5f-7a9b1c3d5e02";
         data.GraphUsers.AddRange(
         [
-            GraphUser(olgaId, "Olga.Berg@example.com", "oberg@acme.onmicrosoft.com", Ops, "Head of Operations", null, employeeId: "10017"),
-            GraphUser("9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c03", "Pablo.Diaz@example.com", "pdiaz@acme.onmicrosoft.com", Ops, "Machine Operator", olgaId, employeeId: "10342"),
-            GraphUser("1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a04", "Quinn.Lee@example.com", "qlee@acme.onmicrosoft.com", Ops, "Field Service Technician", olgaId, employeeId: "10388"),
-            GraphUser(ScannerGraphId, "svc-scanner@example.com", "svc-scanner@acme.onmicrosoft.com", null, null, null),
-            GraphUser(ritaId, "Rita.Chen@example.com", "rchen@acme.onmicrosoft.com", Eng, "Chief Technology Officer", null, employeeId: "10002"),
-            GraphUser("7c6b5a49-3827-4615-9f4e-3d2c1b0a9f06", "Sam.Okafor@example.com", "sokafor@acme.onmicrosoft.com", Eng, "Software Engineer", ritaId, employeeId: "10415"),
-            GraphUser("5e4d3c2b-1a09-4f8e-7d6c-5b4a39281707", "Tara.Novak@example.com", "tnovak@acme.onmicrosoft.com", Eng, "Data Scientist", ritaId, employeeId: "10420"),
-            GraphUser("3b2a1908-f7e6-4d5c-b4a3-928170f6e508", "Uwe.Brandt@example.com", "ubrandt@acme.onmicrosoft.com", Eng, "Software Engineer", ritaId, enabled: false, employeeId: "10077"),
+            GraphPages.User(olgaId, "Olga.Berg@example.com", "oberg@acme.onmicrosoft.com", Ops, "Head of Operations", null, employeeId: "10017"),
+            GraphPages.User("9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c03", "Pablo.Diaz@example.com", "pdiaz@acme.onmicrosoft.com", Ops, "Machine Operator", olgaId, employeeId: "10342"),
+            GraphPages.User("1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a04", "Quinn.Lee@example.com", "qlee@acme.onmicrosoft.com", Ops, "Field Service Technician", olgaId, employeeId: "10388"),
+            GraphPages.User(ScannerGraphId, "svc-scanner@example.com", "svc-scanner@acme.onmicrosoft.com", null, null, null),
+            GraphPages.User(ritaId, "Rita.Chen@example.com", "rchen@acme.onmicrosoft.com", Eng, "Chief Technology Officer", null, employeeId: "10002"),
+            GraphPages.User("7c6b5a49-3827-4615-9f4e-3d2c1b0a9f06", "Sam.Okafor@example.com", "sokafor@acme.onmicrosoft.com", Eng, "Software Engineer", ritaId, employeeId: "10415"),
+            GraphPages.User("5e4d3c2b-1a09-4f8e-7d6c-5b4a39281707", "Tara.Novak@example.com", "tnovak@acme.onmicrosoft.com", Eng, "Data Scientist", ritaId, employeeId: "10420"),
+            GraphPages.User("3b2a1908-f7e6-4d5c-b4a3-928170f6e508", "Uwe.Brandt@example.com", "ubrandt@acme.onmicrosoft.com", Eng, "Software Engineer", ritaId, enabled: false, employeeId: "10077"),
         ]);
 
-        // ---- xAPI: 11 statements ----
-        static JsonObject QuinnMoodle() => Account("https://lms.example.com", "qlee", "Quinn Lee");
+        // ---- xAPI: 11 statements, each stored 41 s after its timestamp ----
+        static JsonObject Statement(string id, JsonObject actor, string verb, string activityId, string activityType, DateTimeOffset timestamp, JsonObject? grouping = null)
+        {
+            var statement = XapiPages.Statement(id, verb, activityId, Utc(timestamp.AddSeconds(41)), Iso(timestamp), type: activityType).Set("actor", actor);
+            return grouping is null ? statement : statement.Set("context.contextActivities", new JsonObject { ["grouping"] = new JsonArray(grouping) });
+        }
+
+        static JsonObject Mbox(string email, string name) => XapiPages.Mbox(email, name);
+        static JsonObject QuinnMoodle() => XapiPages.Account("https://lms.example.com", "qlee", "Quinn Lee");
+        const string adl = XapiPages.Adl;
         const string taraCompletion = "6f1d2c3b-4a59-4e68-9d7c-8b9a0f1e2d38";
         data.Statements.AddRange(
         [
             // olga: a course outside the catalog (counts in training_completions, not in the rate), and an enrolment.
-            Statement("0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e1", Mbox("Olga.Berg@example.com", "Olga Berg"), Adl + "completed", Courses + "excel-advanced", CourseType, "Excel for analysts", At(d.AddDays(-10), 11)),
-            Statement("1c2d3e4f-5061-4b72-9c83-a4b5c6d7e8f2", Mbox("Olga.Berg@example.com", "Olga Berg"), Adl + "launched", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(-6), 9, 5)),
+            Statement("0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e1", Mbox("Olga.Berg@example.com", "Olga Berg"), adl + "completed", Courses + "excel-advanced", CourseType, At(d.AddDays(-10), 11)),
+            Statement("1c2d3e4f-5061-4b72-9c83-a4b5c6d7e8f2", Mbox("Olga.Berg@example.com", "Olga Berg"), adl + "launched", Courses + "ai-basics", CourseType, At(d.AddDays(-6), 9, 5)),
             // quinn learns under a Moodle account (linked by the mapping CSV).
-            Statement("2d3e4f50-6172-4c83-8d94-b5c6d7e8f9a3", QuinnMoodle(), Adl + "completed", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(-5), 13, 20)),
-            Statement("3e4f5061-7283-4d94-9ea5-c6d7e8f9a0b4", Mbox("Pablo.Diaz@example.com", "Pablo Diaz"), Adl + "completed", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(-4), 9, 15)),
-            Statement("4f506172-8394-4ea5-8fb6-d7e8f9a0b1c5", QuinnMoodle(), Adl + "passed", Courses + "ai-for-operators", CourseType, "AI for operators", At(d.AddDays(-4), 15, 40), success: true),
-            Statement("50617283-94a5-4fb6-9ac7-e8f9a0b1c2d6", Mbox("Pablo.Diaz@example.com", "Pablo Diaz"), Adl + "passed", Courses + "ai-for-operators", CourseType, "AI for operators", At(d.AddDays(-3), 14), success: true),
+            Statement("2d3e4f50-6172-4c83-8d94-b5c6d7e8f9a3", QuinnMoodle(), adl + "completed", Courses + "ai-basics", CourseType, At(d.AddDays(-5), 13, 20)),
+            Statement("3e4f5061-7283-4d94-9ea5-c6d7e8f9a0b4", Mbox("Pablo.Diaz@example.com", "Pablo Diaz"), adl + "completed", Courses + "ai-basics", CourseType, At(d.AddDays(-4), 9, 15)),
+            Statement("4f506172-8394-4ea5-8fb6-d7e8f9a0b1c5", QuinnMoodle(), adl + "passed", Courses + "ai-for-operators", CourseType, At(d.AddDays(-4), 15, 40)),
+            Statement("50617283-94a5-4fb6-9ac7-e8f9a0b1c2d6", Mbox("Pablo.Diaz@example.com", "Pablo Diaz"), adl + "passed", Courses + "ai-for-operators", CourseType, At(d.AddDays(-3), 14)),
             // An ignored verb.
-            Statement("61728394-a5b6-4ac7-8bd8-f9a0b1c2d3e7", Mbox("Rita.Chen@example.com", "Rita Chen"), Adl + "experienced", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(-3), 16)),
-            // tara's completion, voided the next day by the LMS administrator: it must not count anywhere.
-            Statement(taraCompletion, Mbox("Tara.Novak@example.com", "Tara Novak"), Adl + "completed", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(-2), 10, 30)),
-            Voiding("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c09", taraCompletion, At(d.AddDays(-1), 9)),
+            Statement("61728394-a5b6-4ac7-8bd8-f9a0b1c2d3e7", Mbox("Rita.Chen@example.com", "Rita Chen"), adl + "experienced", Courses + "ai-basics", CourseType, At(d.AddDays(-3), 16)),
+            // tara's completion, pulled before it was voided (an LRS stops listing a statement once voided), and its
+            // voiding by an LMS administrator the next day: it must not count anywhere.
+            Statement(taraCompletion, Mbox("Tara.Novak@example.com", "Tara Novak"), adl + "completed", Courses + "ai-basics", CourseType, At(d.AddDays(-2), 10, 30)),
+            XapiPages.Voiding("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c09", taraCompletion, Utc(At(d.AddDays(-1), 9))),
             // rita completes a cmi5 AU whose course is the grouping activity.
-            Statement("8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1a", Mbox("Rita.Chen@example.com", "Rita Chen"), Adl + "completed", "https://lms.example.com/cmi5/au/ai-basics-module-3", "https://w3id.org/xapi/cmi5/activities/au", "AI basics, module 3", At(d, 10),
-                grouping: new JsonObject { ["objectType"] = "Activity", ["id"] = Courses + "ai-basics", ["definition"] = new JsonObject { ["type"] = "https://w3id.org/xapi/cmi5/activitytype/course" } }),
+            Statement("8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1a", Mbox("Rita.Chen@example.com", "Rita Chen"), adl + "completed", "https://lms.example.com/cmi5/au/ai-basics-module-3", "https://w3id.org/xapi/cmi5/activities/au", At(d, 10),
+                grouping: XapiPages.ContextActivity(Courses + "ai-basics", "https://w3id.org/xapi/cmi5/activitytype/course")),
             // sam completes after D: counts from D+1 only.
-            Statement("9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2b", Mbox("Sam.Okafor@example.com", "Sam Okafor"), Adl + "completed", Courses + "ai-basics", CourseType, "AI basics", At(d.AddDays(1), 11)),
+            Statement("9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2b", Mbox("Sam.Okafor@example.com", "Sam Okafor"), adl + "completed", Courses + "ai-basics", CourseType, At(d.AddDays(1), 11)),
         ]);
 
         // ---- n8n: pablo's personal project and an Engineering team project with one admin ----
-        const string pabloProject = "Kq4XJd1e2Vb7Wm9P";
-        const string teamProject = "Tm3Rw8Yz5Lp0Nc2A";
-        data.ProjectMembers[pabloProject] = [Member("b1d7c3e5-0a2f-4e6b-9c8d-7f1a2b3c4d5e", Pablo, "Pablo", "Diaz", "project:personalOwner")];
-        data.ProjectMembers[teamProject] =
-        [
-            Member("c2e8d4f6-1b3a-4f7c-8d9e-8a2b3c4d5e6f", Sam, "Sam", "Okafor", "project:admin"),
-            Member("d3f9e5a7-2c4b-4a8d-9eaf-9b3c4d5e6f7a", Tara, "Tara", "Novak", "project:editor"),
-        ];
+        var pabloProject = Project("Kq4XJd1e2Vb7Wm9P", "Pablo Diaz <pablo.diaz@example.com>", "personal",
+            ("b1d7c3e5-0a2f-4e6b-9c8d-7f1a2b3c4d5e", Pablo, "Pablo", "Diaz", "project:personalOwner"));
+        var teamProject = Project("Tm3Rw8Yz5Lp0Nc2A", "Engineering automation", "team",
+            ("c2e8d4f6-1b3a-4f7c-8d9e-8a2b3c4d5e6f", Sam, "Sam", "Okafor", "project:admin"),
+            ("d3f9e5a7-2c4b-4a8d-9eaf-9b3c4d5e6f7a", Tara, "Tara", "Novak", "project:editor"));
+        data.Projects.AddRange([pabloProject, teamProject]);
         const string triage = "2tUt1wbLX592XDdX";
         const string summariser = "Hx83kQ0pZr1sVb4D";
         const string roster = "Pq7mN2vB9cX4zL6T";
@@ -378,23 +386,23 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
         ]);
 
         // ---- Jira: 9 issues ----
-        static JsonObject PabloJira() => JiraUser("5b10ac8d82e05b22cc7d4e01", "Pablo Diaz", "pdiaz@acme.onmicrosoft.com");
-        static JsonObject QuinnJira() => JiraUser("5b10ac8d82e05b22cc7d4e02", "Quinn Lee", "quinn.lee@example.com");
-        static JsonObject OlgaJira() => JiraUser("5b10ac8d82e05b22cc7d4e03", "Olga Berg", "olga.berg@example.com");
-        static JsonObject RitaJira() => JiraUser("5b10ac8d82e05b22cc7d4e04", "Rita Chen", "rita.chen@example.com");
-        static JsonObject SamJira() => JiraUser(SamJiraAccount, "Sam Okafor", null);
+        static JsonObject PabloJira() => JiraPages.User("5b10ac8d82e05b22cc7d4e01", "pdiaz@acme.onmicrosoft.com", "Pablo Diaz");
+        static JsonObject QuinnJira() => JiraPages.User("5b10ac8d82e05b22cc7d4e02", "quinn.lee@example.com", "Quinn Lee");
+        static JsonObject OlgaJira() => JiraPages.User("5b10ac8d82e05b22cc7d4e03", "olga.berg@example.com", "Olga Berg");
+        static JsonObject RitaJira() => JiraPages.User("5b10ac8d82e05b22cc7d4e04", "rita.chen@example.com", "Rita Chen");
+        static JsonObject SamJira() => JiraPages.User(SamJiraAccount, null, "Sam Okafor");
         var ideaCreated = new DateTimeOffset(d.AddDays(-1).ToDateTime(new TimeOnly(23, 30)), TimeSpan.Zero);
         data.Issues.AddRange(
         [
-            Issue("10101", "IDEA-101", "Idea", ideaCreated, ideaCreated.AddMinutes(20), PabloJira(), summary: "Let the line PCs suggest maintenance windows"),
-            Issue("10102", "IDEA-102", "Idea", At(d.AddDays(-4), 10), At(d.AddDays(-1), 12, 1), SamJira(), resolution: "Done", resolved: At(d.AddDays(-1), 12)),
-            Issue("10103", "IDEA-103", "Idea", At(d.AddDays(-12), 14), At(d.AddDays(-12), 14, 10), QuinnJira()),
-            Issue("10207", "DEC-7", "Decision", At(d.AddDays(-3), 9), At(d, 15, 5), RitaJira(), OlgaJira(), ["ai-assisted", "pricing"], "Done", At(d, 15)),
-            Issue("10208", "DEC-8", "Decision", At(d.AddDays(-6), 9), At(d.AddDays(-2), 11, 1), OlgaJira(), RitaJira(), [], "Done", At(d.AddDays(-2), 11)),
-            Issue("10209", "DEC-9", "Decision", At(d.AddDays(-1), 9), At(d.AddDays(-1), 9, 30), RitaJira(), SamJira()),
-            Issue("10301", "AIP-1", "Epic", At(d.AddDays(-8), 9), At(d.AddDays(-3), 10, 40), RitaJira(), SamJira(), ["ai-project"], summary: "Predictive maintenance pilot"),
-            Issue("10302", "AIP-2", "Story", At(d.AddDays(-3), 10, 30), At(d.AddDays(-3), 10, 31), PabloJira(), QuinnJira(), parent: JiraParent("10301", "AIP-1", "Epic")),
-            Issue("10055", "OPS-55", "Task", At(d.AddDays(-16), 9), At(d.AddDays(-15), 17, 2), OlgaJira(), QuinnJira(), ["ai-assisted"], "Done", At(d.AddDays(-15), 17)),
+            Issue(10101, "IDEA-101", "Idea", ideaCreated, ideaCreated.AddMinutes(20), PabloJira()),
+            Issue(10102, "IDEA-102", "Idea", At(d.AddDays(-4), 10), At(d.AddDays(-1), 12, 1), SamJira(), resolution: "Done", resolved: At(d.AddDays(-1), 12)),
+            Issue(10103, "IDEA-103", "Idea", At(d.AddDays(-12), 14), At(d.AddDays(-12), 14, 10), QuinnJira()),
+            Issue(10207, "DEC-7", "Decision", At(d.AddDays(-3), 9), At(d, 15, 5), RitaJira(), OlgaJira(), ["ai-assisted", "pricing"], "Done", At(d, 15)),
+            Issue(10208, "DEC-8", "Decision", At(d.AddDays(-6), 9), At(d.AddDays(-2), 11, 1), OlgaJira(), RitaJira(), [], "Done", At(d.AddDays(-2), 11)),
+            Issue(10209, "DEC-9", "Decision", At(d.AddDays(-1), 9), At(d.AddDays(-1), 9, 30), RitaJira(), SamJira()),
+            Issue(10301, "AIP-1", "Epic", At(d.AddDays(-8), 9), At(d.AddDays(-3), 10, 40), RitaJira(), SamJira(), ["ai-project"]),
+            Issue(10302, "AIP-2", "Story", At(d.AddDays(-3), 10, 30), At(d.AddDays(-3), 10, 31), PabloJira(), QuinnJira(), parent: JiraPages.Parent("10301", "AIP-1", "Epic")),
+            Issue(10055, "OPS-55", "Task", At(d.AddDays(-16), 9), At(d.AddDays(-15), 17, 2), OlgaJira(), QuinnJira(), ["ai-assisted"], "Done", At(d.AddDays(-15), 17)),
         ]);
         return data;
     }
