@@ -96,6 +96,13 @@ public sealed class N8nCheckpoint
 
     /// <summary>An unfinished scan: where it resumes, how far down it must go, and the newest start it saw.</summary>
     public N8nScan? Scan { get; set; }
+
+    /// <summary>
+    /// Project owners an unfinished pull already learned (project id to e-mail, null for none), kept when a run ends on a
+    /// failed request so the next run does not ask for them again; cleared when a scan finishes, so an ownership change
+    /// is seen by the next pull.
+    /// </summary>
+    public Dictionary<string, string?>? Owners { get; set; }
 }
 
 public sealed class N8nScan

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Metrics.Core.Ports;
 using Metrics.Sources.Common;
@@ -50,14 +51,30 @@ public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> opti
             }
         }
 
-        var owners = new Owners(this, o, workflows, workflowPage);
+        var owners = new Owners(this, o, workflows, workflowPage, window.IsBackfill ? null : state.Owners);
         var workflowFrom = window.From ?? Start(state.Through, o, now);
-        foreach (var w in workflows.Values.Where(w => w.AiNode is not null))
+        ExceptionDispatchInfo? failed = null;
+        try
         {
-            if ((w.CreatedAt >= workflowFrom && w.CreatedAt <= to) || (w.UpdatedAt is { } u && u >= workflowFrom && u <= to))
+            foreach (var w in workflows.Values.Where(w => w.AiNode is not null))
             {
-                mapper.WorkflowEvents(w, await owners.OfAsync(w.ProjectId, cancellationToken), workflowFrom, to, workflowPage);
+                if ((w.CreatedAt >= workflowFrom && w.CreatedAt <= to) || (w.UpdatedAt is { } u && u >= workflowFrom && u <= to))
+                {
+                    mapper.WorkflowEvents(w, await owners.OfAsync(w.ProjectId, cancellationToken), workflowFrom, to, workflowPage);
+                }
             }
+        }
+        catch (SourcePageException ex) when (!window.IsBackfill)
+        {
+            failed = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        if (failed is not null)
+        {
+            // Every project asks for its owner before the first event is stored; under a storm a run may end on any of
+            // those requests, so what this run learned is kept for the next one instead of starting over.
+            yield return OwnersLearned(state, owners);
+            failed.Throw();
         }
 
         yield return workflowPage.Build(null);
@@ -104,6 +121,7 @@ public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> opti
         DateTimeOffset? top = null)
     {
         var o = options.Value;
+        ExceptionDispatchInfo? failed = null;
         await foreach (var read in Paging.ReadAsync("executions", N8nPage.Shape, o.MaxItemsPerPage,
             (c, ct) => _api.GetExecutionsAsync(o.PageSize, c, false, ct), cancellationToken, cursor))
         {
@@ -134,14 +152,35 @@ public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> opti
                 }
 
                 var workflow = execution.WorkflowId is { } id ? workflows.GetValueOrDefault(id) : null;
-                var person = workflow?.AiNode is null ? null : await owners.OfAsync(workflow.ProjectId, cancellationToken);
+                string? person = null;
+                if (workflow?.AiNode is not null)
+                {
+                    try
+                    {
+                        person = await owners.OfAsync(workflow.ProjectId, cancellationToken);
+                    }
+                    catch (SourcePageException ex) when (!backfill)
+                    {
+                        failed = ExceptionDispatchInfo.Capture(ex);
+                        break;
+                    }
+                }
+
                 mapper.ExecutionEvent(execution, workflow, person, page);
+            }
+
+            if (failed is not null)
+            {
+                // The page is read again next run from the stored cursor; the owners found so far are not asked again.
+                yield return OwnersLearned(state, owners);
+                failed.Throw();
             }
 
             var finished = reachedFloor || read.Next is null;
             if (finished)
             {
                 state.Scan = null;
+                state.Owners = null;
                 if (top is { } newest && (state.Through is null || newest > state.Through))
                 {
                     state.Through = newest;
@@ -158,6 +197,13 @@ public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> opti
                 yield break;
             }
         }
+    }
+
+    /// <summary>A page with no items whose checkpoint is the position so far plus every owner known: stored before the run ends.</summary>
+    private static SourcePage OwnersLearned(N8nCheckpoint state, Owners owners)
+    {
+        state.Owners = owners.Known();
+        return new PageBuilder(SourceName).Build(WriteCheckpoint(state));
     }
 
     private static DateTimeOffset Start(DateTimeOffset? through, LowCodeOptions o, DateTimeOffset now) =>
@@ -199,10 +245,12 @@ public sealed partial class N8nSource(IN8nApi api, IOptions<LowCodeOptions> opti
     /// single admin), else, where that endpoint is missing (404) or not licensed (403), the personal project's owner
     /// named on the workflow. The fallback is warned about once and counted on the workflow page.
     /// </summary>
-    private sealed class Owners(N8nSource source, LowCodeOptions o, Dictionary<string, N8nWorkflowInfo> workflows, PageBuilder workflowPage)
+    private sealed class Owners(N8nSource source, LowCodeOptions o, Dictionary<string, N8nWorkflowInfo> workflows, PageBuilder workflowPage, Dictionary<string, string?>? learned)
     {
-        private readonly Dictionary<string, string?> _known = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string?> _known = learned is null ? new(StringComparer.Ordinal) : new(learned, StringComparer.Ordinal);
         private HttpStatusCode? _membersUnavailable;
+
+        public Dictionary<string, string?> Known() => new(_known, StringComparer.Ordinal);
 
         public async Task<string?> OfAsync(string? projectId, CancellationToken cancellationToken)
         {

@@ -25,6 +25,11 @@ public sealed class N8nRecordedPagesTests
         /// <summary>When set, a second executions page fails with 503 this many times (more than the retries).</summary>
         public int FailSecondPage { get; set; }
 
+        /// <summary>When set, the members of this project fail with 503 <see cref="FailMembers"/> times.</summary>
+        public string? FailMembersOf { get; set; }
+
+        public int FailMembers { get; set; }
+
         public List<string> Rejections { get; } = [];
 
         public Task Handle(HttpContext ctx, RecordedRequest req)
@@ -44,6 +49,8 @@ public sealed class N8nRecordedPagesTests
                 "/api/v1/executions" when cursor == SecondPage && FailSecondPage > 0 && FailSecondPage-- > 0 =>
                     VendorHost.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
                 "/api/v1/executions" when cursor == SecondPage => VendorPages.ServeAsync(ctx, Vendor, "executions.page2.json"),
+                _ when FailMembersOf is not null && req.Path == $"/api/v1/projects/{FailMembersOf}/users" && FailMembers > 0 && FailMembers-- > 0 =>
+                    VendorHost.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
                 _ when req.Path.StartsWith("/api/v1/projects/", StringComparison.Ordinal) && MembersStatus == 200 =>
                     VendorPages.ServeAsync(ctx, Vendor, "project-users.json"),
                 _ when req.Path.StartsWith("/api/v1/projects/", StringComparison.Ordinal) =>
@@ -146,6 +153,32 @@ public sealed class N8nRecordedPagesTests
         // overlap (which lies on page 2 again).
         Assert.Equal(new string?[] { SecondPage, null, SecondPage }, secondRunCalls);
         Assert.Null(N8nSource.ReadCheckpoint(second.Checkpoint).Scan);
+        VendorPages.AssertEvents(Vendor, "expected.members-200.jsonl", host.Journal.Events);
+        Assert.Empty(n8n.Rejections);
+    }
+
+    [Fact]
+    public async Task SyncAsync_RunEndsOnAProjectMembersRequest_NextRunDoesNotAskForTheOwnersItAlreadyLearned()
+    {
+        // Every project's owner is asked for before the first event is stored: under a storm each run used to end on one
+        // of those requests and start over, so a source with many projects never finished.
+        const string Personal = "VmwOO9HeTEj20kxM";
+        const string Team = "rT5kLm2NpQ8sV1wX";
+        var (server, n8n) = await StartAsync(n => (n.FailMembersOf, n.FailMembers) = (Team, 4));
+        await using var _ = server;
+        using var host = SourceHost.Create(Settings(server.BaseUri));
+
+        var first = (await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None)).Sources[0];
+
+        Assert.False(first.Succeeded);
+        Assert.Single(server.RequestsTo($"/projects/{Personal}/users"));
+        Assert.Equal("john.doe@company.com", N8nSource.ReadCheckpoint(first.Checkpoint).Owners?[Personal]);
+
+        var second = (await host.Sync.SyncAsync("lowcode", null, null, null, CancellationToken.None)).Sources[0];
+
+        Assert.True(second.Succeeded, second.Error);
+        Assert.Single(server.RequestsTo($"/projects/{Personal}/users"));
+        Assert.Null(N8nSource.ReadCheckpoint(second.Checkpoint).Owners);
         VendorPages.AssertEvents(Vendor, "expected.members-200.jsonl", host.Journal.Events);
         Assert.Empty(n8n.Rejections);
     }
