@@ -8,42 +8,11 @@ namespace Metrics.Sources.Tests.Directory;
 
 public sealed class GraphDirectoryTests
 {
-    private static JsonObject User(string id, string? mail, string upn, string? department, string? title, string? managerId = null)
-    {
-        var user = new JsonObject
-        {
-            ["@odata.type"] = "#microsoft.graph.user",
-            ["id"] = id,
-            ["mail"] = mail,
-            ["userPrincipalName"] = upn,
-            ["department"] = department,
-            ["jobTitle"] = title,
-            ["employeeId"] = null,
-            ["accountEnabled"] = true,
-        };
-        if (managerId is not null)
-        {
-            user["manager"] = new JsonObject { ["@odata.type"] = "#microsoft.graph.user", ["id"] = managerId };
-        }
+    private static JsonObject User(string id, string? mail, string upn, string? department, string? title, string? managerId = null) =>
+        GraphPages.User(id, mail, upn, department, title, managerId);
 
-        return user;
-    }
-
-    private static string Page(Uri server, string? next, string? delta, params JsonNode[] users)
-    {
-        var page = new JsonObject { ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#users(id,mail)", ["value"] = new JsonArray(users) };
-        if (next is not null)
-        {
-            page["@odata.nextLink"] = new Uri(server, "/v1.0/users/delta?$skiptoken=" + next).ToString();
-        }
-
-        if (delta is not null)
-        {
-            page["@odata.deltaLink"] = new Uri(server, "/v1.0/users/delta?$deltatoken=" + delta).ToString();
-        }
-
-        return page.ToJsonString();
-    }
+    private static string Page(Uri server, string? next, string? delta, params JsonNode[] users) =>
+        GraphPages.Page(server, next, delta ?? string.Empty, users);
 
     private sealed class Tenant
     {
@@ -53,20 +22,20 @@ public sealed class GraphDirectoryTests
         {
             if (req.Path == "/tenant/oauth2/v2.0/token")
             {
-                return VendorHost.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"eyJ0eXAiOi.fake.token\"}");
+                return VendorHost.WriteJsonAsync(ctx, GraphPages.Token("eyJ0eXAiOi.fake.token"));
             }
 
             if (req.Headers.GetValueOrDefault("Authorization") != "Bearer eyJ0eXAiOi.fake.token")
             {
-                return VendorHost.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"InvalidAuthenticationToken\"}}", 401);
+                return VendorHost.WriteJsonAsync(ctx, VendorPages.Page("graph", "sync-state-not-found.json").Set("error.code", "InvalidAuthenticationToken").Set("error.message", "Access token is empty.").ToJsonString(), 401);
             }
 
             if (req.Query("$deltatoken") == "d1")
             {
                 // Second round: Bo moved to Sales, Cy left, Ana unchanged (not listed).
                 return VendorHost.WriteJsonAsync(ctx, Page(self, null, "d2",
-                    new JsonObject { ["id"] = "u-bo", ["department"] = "Sales" },
-                    new JsonObject { ["id"] = "u-cy", ["@removed"] = new JsonObject { ["reason"] = "changed" } }));
+                    GraphPages.Changed("u-bo", "Sales"),
+                    GraphPages.Removed("u-cy")));
             }
 
             return req.Query("$skiptoken") is null
@@ -152,7 +121,7 @@ public sealed class GraphDirectoryTests
         // control character) or the reserved pooled name is one bad person, not a failed directory sync.
         VendorHost? server = null;
         server = await VendorHost.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
-            ? VendorHost.WriteJsonAsync(ctx, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t\"}")
+            ? VendorHost.WriteJsonAsync(ctx, GraphPages.Token("t"))
             : VendorHost.WriteJsonAsync(ctx, Page(server!.BaseUri, null, "d1",
                 User("u-ana", "ana@example.com", "ana@example.com", "Ops", "Analyst"),
                 User("u-bs", "bs@example.com", "bs@example.com", "R&D\\Lab", "Analyst"),
@@ -180,7 +149,7 @@ public sealed class GraphDirectoryTests
     {
         await using var server = await VendorHost.StartAsync((ctx, req) => req.Path.EndsWith("/token", StringComparison.Ordinal)
             ? VendorHost.WriteJsonAsync(ctx, "{\"error\":\"invalid_client\"}", 401)
-            : VendorHost.WriteJsonAsync(ctx, "{\"statements\":[],\"more\":\"\"}"));
+            : VendorHost.WriteJsonAsync(ctx, XapiPages.Result(null)));
         var settings = Settings(server.BaseUri);
         foreach (var (k, v) in SourceHost.FastResilience("Sources:Lms"))
         {
@@ -209,7 +178,7 @@ public sealed class GraphDirectoryTests
         var tenant = new Tenant();
         VendorHost? server = null;
         server = await VendorHost.StartAsync((ctx, req) => req.Query("$deltatoken") == "d1"
-            ? VendorHost.WriteJsonAsync(ctx, "{\"error\":{\"code\":\"syncStateNotFound\"}}", 410)
+            ? VendorPages.ServeAsync(ctx, "graph", "sync-state-not-found.json", 410)
             : tenant.Handle(ctx, req, server!.BaseUri));
         await using var _ = server;
         using var host = SourceHost.Create(Settings(server.BaseUri));

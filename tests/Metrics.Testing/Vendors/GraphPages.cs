@@ -32,4 +32,30 @@ public static class GraphPages
 
         return user;
     }
+
+    /// <summary>The token response of the identity platform (recorded) with this access token.</summary>
+    public static string Token(string accessToken) =>
+        VendorPages.Page(Vendor, "token.json").Set("access_token", accessToken).ToJsonString();
+
+    /// <summary>
+    /// A users delta page on <paramref name="origin"/> with these users: the recorded first page with its next link
+    /// (<c>$skiptoken</c>), or, when <paramref name="skipToken"/> is null, the recorded last page with its delta link.
+    /// </summary>
+    public static string Page(Uri origin, string? skipToken, string deltaToken, params JsonNode[] users)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var value = new JsonArray([.. users.Select(u => u.DeepClone())]);
+        return (skipToken is not null
+            ? VendorPages.Page(Vendor, "users-delta.page1.json").Set("value", value).Set("@odata.nextLink", new Uri(origin, "/v1.0/users/delta?$skiptoken=" + skipToken).ToString())
+            : VendorPages.Page(Vendor, "users-delta.page2.json").Set("value", value).Set("@odata.deltaLink", new Uri(origin, "/v1.0/users/delta?$deltatoken=" + deltaToken).ToString()))
+            .ToJsonString();
+    }
+
+    /// <summary>An updated user of a later delta round: the recorded one's id with only the changed department.</summary>
+    public static JsonObject Changed(string id, string department) =>
+        VendorPages.Item(Vendor, "users-delta.round2.json", "value", 0).Set("id", id).Set("department", department);
+
+    /// <summary>A user gone from the query's scope in a later delta round (<c>@removed</c>, reason <c>changed</c>).</summary>
+    public static JsonObject Removed(string id) =>
+        VendorPages.Item(Vendor, "users-delta.round2.json", "value", 1).Set("id", id);
 }

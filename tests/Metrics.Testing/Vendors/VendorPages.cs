@@ -46,19 +46,21 @@ public static class VendorPages
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(path);
-        var names = path.Split('.');
         var parent = item;
-        foreach (var name in names[..^1])
+        var rest = path;
+        // A vendor's own names may hold a dot (Graph's "@odata.nextLink"): a whole remaining path that is a property wins.
+        while (!parent.ContainsKey(rest) && rest.IndexOf('.', StringComparison.Ordinal) is var dot and > 0)
         {
-            parent = parent[name] as JsonObject ?? throw new ArgumentException($"the recorded item has no object at '{name}' of '{path}'", nameof(path));
+            parent = parent[rest[..dot]] as JsonObject ?? throw new ArgumentException($"the recorded item has no object at '{rest[..dot]}' of '{path}'", nameof(path));
+            rest = rest[(dot + 1)..];
         }
 
-        if (!parent.ContainsKey(names[^1]))
+        if (!parent.ContainsKey(rest))
         {
             throw new ArgumentException($"the recorded item has no property '{path}'", nameof(path));
         }
 
-        parent[names[^1]] = value;
+        parent[rest] = value;
         return item;
     }
 
