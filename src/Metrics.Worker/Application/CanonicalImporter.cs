@@ -57,8 +57,14 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
 
     private readonly PlausibleTimeRange _timeRange = options.Value.TimeRange;
 
-    /// <summary>Events per journal transaction: large enough to be fast, small enough that a crash loses little work.</summary>
-    public const int BatchSize = 5000;
+    /// <summary>
+    /// Events per journal transaction. The journal sorts a batch by time before inserting it, so a larger batch of
+    /// events in random time order touches each page of the time-clustered table once instead of once per event, and
+    /// pays its fsync once: 50,000 appended 2.3x faster than 5,000 in random order (docs/performance.md). A crash
+    /// loses at most one uncommitted batch, which a re-import stores again (events upsert by key); a batch stays a few
+    /// MiB of memory.
+    /// </summary>
+    public const int BatchSize = 50_000;
 
     public async Task<ImportReport> ImportAsync(
         string? eventsPath,
