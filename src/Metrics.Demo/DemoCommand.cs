@@ -153,6 +153,11 @@ public static class DemoCommand
         var byGroup = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         await foreach (var p in host.Services.GetRequiredService<IKpiStore>().ReadAsync(day, day, null, ct))
         {
+            if (p.Tool is not null)
+            {
+                continue;
+            }
+
             var group = p.Department ?? "(org)";
             if (!byGroup.TryGetValue(group, out var values))
             {

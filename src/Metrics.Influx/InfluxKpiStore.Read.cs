@@ -45,11 +45,11 @@ public sealed partial class InfluxKpiStore
 
     private async Task<List<KpiPoint>> ReadChunkAsync(DateOnly from, DateOnly to, string? department, CancellationToken cancellationToken)
     {
-        var measurement = InfluxQl.Identifier(KpiSchema.Measurement);
-        if (!string.IsNullOrWhiteSpace(_options.RetentionPolicy))
-        {
-            measurement = $"{InfluxQl.Identifier(_options.Database)}.{InfluxQl.Identifier(_options.RetentionPolicy)}.{measurement}";
-        }
+        // The per-tool KPIs live in a measurement of their own; one query reads both, the tool tag tells them apart.
+        string Qualified(string name) => string.IsNullOrWhiteSpace(_options.RetentionPolicy)
+            ? InfluxQl.Identifier(name)
+            : $"{InfluxQl.Identifier(_options.Database)}.{InfluxQl.Identifier(_options.RetentionPolicy)}.{InfluxQl.Identifier(name)}";
+        var measurement = Qualified(KpiSchema.Measurement) + "," + Qualified(KpiSchema.ByToolMeasurement);
 
         var query = new StringBuilder()
             .Append("SELECT ").Append(InfluxQl.Identifier(KpiSchema.ValueField))
@@ -61,7 +61,7 @@ public sealed partial class InfluxKpiStore
             query.Append(" AND ").Append(InfluxQl.Identifier(KpiSchema.DepartmentTag)).Append(" = ").Append(InfluxQl.Literal(department));
         }
 
-        query.Append(" GROUP BY ").AppendJoin(',', new[] { KpiSchema.KpiTag, KpiSchema.WindowTag, KpiSchema.ScopeTag, KpiSchema.DepartmentTag }.Select(InfluxQl.Identifier));
+        query.Append(" GROUP BY ").AppendJoin(',', new[] { KpiSchema.KpiTag, KpiSchema.WindowTag, KpiSchema.ScopeTag, KpiSchema.DepartmentTag, KpiSchema.ToolTag }.Select(InfluxQl.Identifier));
 
         var what = $"Read of KPIs {from:yyyy-MM-dd}..{to:yyyy-MM-dd} from database '{_options.Database}'";
         var points = await WithTimeoutAsync(what, async ct =>
@@ -101,9 +101,11 @@ public sealed partial class InfluxKpiStore
                 var window = Tag(tags, KpiSchema.WindowTag);
                 var scope = Tag(tags, KpiSchema.ScopeTag);
                 var department = scope == KpiSchema.OrgScope ? null : Tag(tags, KpiSchema.DepartmentTag);
-                if (kpi is null || window is null || (scope != KpiSchema.OrgScope && department is null))
+                var tool = Tag(tags, KpiSchema.ToolTag);
+                var byTool = s.TryGetProperty("name", out var name) && name.GetString() == KpiSchema.ByToolMeasurement;
+                if (kpi is null || window is null || (scope != KpiSchema.OrgScope && department is null) || byTool != (tool is not null))
                 {
-                    throw new KpiStoreException($"{what}: InfluxDB at {_url} returned a series without the kpi, window or department tag; is '{KpiSchema.Measurement}' written by something else?");
+                    throw new KpiStoreException($"{what}: InfluxDB at {_url} returned a series without the kpi, window, department or tool tag; is '{KpiSchema.Measurement}' written by something else?");
                 }
 
                 var columns = s.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
@@ -123,7 +125,7 @@ public sealed partial class InfluxKpiStore
                     }
 
                     var date = KpiSchema.DateOf(DateTimeOffset.FromUnixTimeSeconds(row[timeColumn].GetInt64()), _zone);
-                    points.Add(new KpiPoint(date, department, kpi, window, value.GetDouble()));
+                    points.Add(new KpiPoint(date, department, kpi, window, value.GetDouble(), Tool: tool));
                 }
             }
         }
@@ -196,7 +198,8 @@ public sealed partial class InfluxKpiStore
         }
 
         c = string.CompareOrdinal(a.Kpi, b.Kpi);
-        return c != 0 ? c : WindowRank(a.Window).CompareTo(WindowRank(b.Window));
+        c = c != 0 ? c : WindowRank(a.Window).CompareTo(WindowRank(b.Window));
+        return c != 0 ? c : string.CompareOrdinal(a.Tool, b.Tool);
     }
 
     /// <summary>Windows in the spec's order (1d, 7d, 28d, 90d, day, cohort), so 7d reads before 28d; unknown ones last.</summary>

@@ -81,7 +81,10 @@ public sealed partial class InfluxKpiStore
 
         // The tiered breakdown lives in a measurement of its own: the spec's KPI series, the export and every board query
         // on "kpi" stay exactly one series per (kpi, window, scope, department).
-        var data = PointData.Measurement(point.Level is null ? KpiSchema.Measurement : KpiSchema.ByLevelMeasurement)
+        var measurement = point.Level is not null ? KpiSchema.ByLevelMeasurement
+            : point.Tool is not null ? KpiSchema.ByToolMeasurement
+            : KpiSchema.Measurement;
+        var data = PointData.Measurement(measurement)
             .Tag(KpiSchema.KpiTag, point.Kpi)
             .Tag(KpiSchema.WindowTag, point.Window)
             .Tag(KpiSchema.ScopeTag, point.Department is null ? KpiSchema.OrgScope : KpiSchema.DepartmentScope);
@@ -93,6 +96,12 @@ public sealed partial class InfluxKpiStore
         if (point.Level is { } level)
         {
             data = data.Tag(KpiSchema.LevelTag, Metrics.Core.Directory.Levels.Name(level));
+        }
+
+        if (point.Tool is not null)
+        {
+            CheckTagValue(point, KpiSchema.ToolTag, point.Tool);
+            data = data.Tag(KpiSchema.ToolTag, point.Tool);
         }
 
         // Always a float: InfluxDB fixes a field's type per shard, so counts written as integers would clash with ratios.
@@ -130,7 +139,7 @@ public sealed partial class InfluxKpiStore
     /// <summary>One request per measurement: in a multi-statement query InfluxDB 1.x hides the real error (e.g. a missing database) behind "not executed".</summary>
     private async Task DeleteRangeV1Async(InfluxServer server, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        foreach (var measurement in new[] { KpiSchema.Measurement, KpiSchema.ByLevelMeasurement })
+        foreach (var measurement in KpiSchema.Measurements)
         {
             var statement = $"DELETE FROM {InfluxQl.Identifier(measurement)} WHERE time >= {InfluxQl.Time(start)} AND time < {InfluxQl.Time(end)}";
             await ExecuteAsync("Delete KPI range", statement, WriteDatabase(server), cancellationToken);
@@ -145,7 +154,7 @@ public sealed partial class InfluxKpiStore
             // The v2 delete API treats stop as inclusive; points sit on whole seconds, so one second before the next day is exact.
             await WithTimeoutAsync("Delete KPI range", async ct =>
             {
-                foreach (var measurement in new[] { KpiSchema.Measurement, KpiSchema.ByLevelMeasurement })
+                foreach (var measurement in KpiSchema.Measurements)
                 {
                     await client.GetDeleteApi().Delete(
                         start.UtcDateTime, end.UtcDateTime.AddSeconds(-1), $"_measurement=\"{measurement}\"", WriteBucket, WriteOrg, ct);

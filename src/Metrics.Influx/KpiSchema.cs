@@ -13,6 +13,14 @@ public static class KpiSchema
     public const string ByLevelMeasurement = "kpi_by_level";
 
     public const string LevelTag = "level";
+
+    /// <summary>AI use per tool (<c>ai_tool_users</c>, <c>ai_tool_usage_rate</c>), tagged like <see cref="Measurement"/> plus <see cref="ToolTag"/>.</summary>
+    public const string ByToolMeasurement = "kpi_by_tool";
+
+    public const string ToolTag = "tool";
+
+    /// <summary>Every measurement a range of KPIs is written to, so a recompute deletes all of them.</summary>
+    public static IReadOnlyList<string> Measurements { get; } = [Measurement, ByLevelMeasurement, ByToolMeasurement];
     public const string KpiTag = "kpi";
     public const string WindowTag = "window";
     public const string ScopeTag = "scope";

@@ -274,7 +274,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
     private static string LineProtocol(KpiPoint p, TimeZoneInfo zone)
     {
         static string Tag(string v) => v.Replace(" ", "\\ ", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal);
-        var sb = new StringBuilder(p.Level is null ? "kpi" : "kpi_by_level");
+        var sb = new StringBuilder(p.Level is not null ? "kpi_by_level" : p.Tool is not null ? "kpi_by_tool" : "kpi");
         sb.Append(",department=").Append(p.Department is null ? "" : Tag(p.Department));
         if (p.Department is null)
         {
@@ -288,6 +288,11 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         }
 
         sb.Append(",scope=").Append(p.Department is null ? "org" : "department");
+        if (p.Tool is not null)
+        {
+            sb.Append(",tool=").Append(p.Tool);
+        }
+
         sb.Append(",window=").Append(p.Window);
         sb.Append(" value=").Append(p.Value.ToString("R", CultureInfo.InvariantCulture));
         sb.Append(' ').Append(KpiSchema.DayStart(p.Date, zone).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append('\n');

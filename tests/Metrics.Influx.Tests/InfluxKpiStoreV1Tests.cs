@@ -103,6 +103,45 @@ public sealed class InfluxKpiStoreV1Tests(InfluxDbFixture influx)
     }
 
     [Fact]
+    public async Task ReplaceRangeAsync_ToolPoints_GoToKpiByToolAreReadBackWithTheirToolAndReplacedWithTheRange()
+    {
+        var database = influx.NewDatabase();
+        using var store = await NewStoreAsync(database);
+        var day = SamplePoints.First;
+        KpiPoint[] points =
+        [
+            new(day, null, "active_ai_users", "28d", 4),
+            new(day, null, "ai_tool_users", "28d", 3, Tool: "word"),
+            new(day, null, "ai_tool_users", "28d", 2, Tool: "github-copilot"),
+            new(day, "Sales", "ai_tool_usage_rate", "28d", 0.25, Tool: "word"),
+        ];
+
+        await store.ReplaceRangeAsync(day, day, points);
+
+        Assert.Equal(SamplePoints.InReadOrder(points), await store.ReadAllAsync(day, day));
+        Assert.Equal(1, await CountAsync(database, "SELECT \"value\" FROM \"kpi\""));
+        var byTool = await influx.QueryAsync(database, "SELECT \"value\" FROM \"kpi_by_tool\" WHERE \"tool\" = 'word' GROUP BY \"department\"");
+        Assert.Contains("\"department\":\"Sales\"", byTool, StringComparison.Ordinal);
+        Assert.Equal(3, await CountAsync(database, "SELECT \"value\" FROM \"kpi_by_tool\""));
+
+        await store.ReplaceRangeAsync(day, day, [points[0]]);
+
+        Assert.Equal(0, await CountAsync(database, "SELECT \"value\" FROM \"kpi_by_tool\""));
+    }
+
+    [Fact]
+    public async Task ReplaceRangeAsync_ToolWithAControlCharacter_FailsNamingTheTag()
+    {
+        using var store = await NewStoreAsync(influx.NewDatabase());
+        var day = SamplePoints.First;
+
+        var ex = await Assert.ThrowsAsync<KpiStoreException>(() =>
+            store.ReplaceRangeAsync(day, day, [new KpiPoint(day, null, "ai_tool_users", "28d", 1, Tool: "word\u0007")]));
+
+        Assert.Contains("'tool'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReplaceRangeAsync_BerlinAcrossDst_TimestampsAreLocalMidnightAndValuesFloats()
     {
         var database = influx.NewDatabase();

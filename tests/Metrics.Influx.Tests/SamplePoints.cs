@@ -45,6 +45,7 @@ internal static class SamplePoints
             .ThenBy(p => p.Department is null ? 0 : 1)
             .ThenBy(p => p.Department, StringComparer.Ordinal)
             .ThenBy(p => p.Kpi, StringComparer.Ordinal)
-            .ThenBy(p => KpiCatalog.Windows.ToList().IndexOf(p.Window)),
+            .ThenBy(p => KpiCatalog.Windows.ToList().IndexOf(p.Window))
+            .ThenBy(p => p.Tool, StringComparer.Ordinal),
     ];
 }

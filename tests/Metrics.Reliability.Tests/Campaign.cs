@@ -21,7 +21,7 @@ public static class Campaign
     /// <summary>0 lost, 0 doubled, 0 changed: the same points with the same values.</summary>
     public static void AssertSameKpis(IReadOnlyList<ExportedPoint> expected, IReadOnlyList<ExportedPoint> actual)
     {
-        static string Key(ExportedPoint p) => $"{p.Date:yyyy-MM-dd}|{p.Department}|{p.Kpi}|{p.Window}";
+        static string Key(ExportedPoint p) => $"{p.Date:yyyy-MM-dd}|{p.Department}|{p.Kpi}|{p.Window}|{p.Tool}";
         Assert.NotEmpty(expected);
         var want = expected.ToDictionary(Key, p => p.Value);
         var got = actual.GroupBy(Key).ToDictionary(g => g.Key, g => g.Select(p => p.Value).ToList());

@@ -23,7 +23,12 @@ public static class KpiCatalog
 
     private static readonly string[] EventWindows = ["1d", "7d", "28d"];
 
-    /// <summary>Every KPI of the contract, in the order of the spec's table.</summary>
+    private static readonly string[] ToolWindows = ["7d", "28d"];
+
+    /// <summary>A per-tool KPI is written only per tool (<see cref="KpiDefinition.ComputeByTool"/>).</summary>
+    private static readonly Func<KpiInputs, int, double?> NoValueAcrossTools = (_, _) => null;
+
+    /// <summary>Every KPI of the contract, in the order of the spec's table, then the extensions (per-tool AI use).</summary>
     public static IReadOnlyList<KpiDefinition> All { get; } =
     [
         new("headcount", "Headcount", KpiKind.Count, Number, ["day"], null,
@@ -100,6 +105,20 @@ public static class KpiCatalog
         new("proposal_conversion_rate", "Proposal conversion rate", KpiKind.Ratio, Percent, ["cohort"], ConversionTarget,
             "cohort_adopted / cohort_proposals",
             (g, _) => KpiInputs.Ratio(g.CohortAdopted, g.CohortProposals)),
+
+        // Extension beyond the contract (docs/kpis.md): AI use per tool, written to kpi_by_tool with a tool tag.
+        new("ai_tool_users", "AI users by tool", KpiKind.Count, Number, ToolWindows, null,
+            "people in scope on d with a resolved ai.used of the tool in W",
+            NoValueAcrossTools)
+        {
+            ComputeByTool = (g, tool, n) => g.ToolUsers(tool, n),
+        },
+        new("ai_tool_usage_rate", "AI usage rate by tool", KpiKind.Ratio, Percent, ToolWindows, null,
+            "ai_tool_users / headcount",
+            NoValueAcrossTools)
+        {
+            ComputeByTool = (g, tool, n) => KpiInputs.Ratio(g.ToolUsers(tool, n), g.Headcount),
+        },
     ];
 
     private static readonly Dictionary<string, KpiDefinition> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

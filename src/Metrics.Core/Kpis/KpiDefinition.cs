@@ -41,6 +41,13 @@ public sealed record KpiDefinition(
     /// </summary>
     public Func<KpiInputs, Level, (double Value, int Population)?>? ComputeByLevel { get; init; }
 
+    /// <summary>
+    /// For a per-tool KPI: its value for one group, one tool bucket (an index of <see cref="AiTools.Names"/>) and a
+    /// window; null when not written. Such a KPI has no value across tools (one person uses several), so the engine
+    /// writes only these, tagged with the tool, for the tools someone in the org used in the window.
+    /// </summary>
+    public Func<KpiInputs, int, int, double?>? ComputeByTool { get; init; }
+
     public bool IsCount => Kind == KpiKind.Count;
 
     /// <summary>The number of days a window tag spans for <see cref="Compute"/>: <c>day</c> is 1, <c>cohort</c> 0.</summary>

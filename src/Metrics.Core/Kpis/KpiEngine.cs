@@ -154,6 +154,13 @@ public sealed class KpiEngine
         private int _first;
     }
 
+    /// <summary>One count per <see cref="AiTools"/> bucket.</summary>
+    [System.Runtime.CompilerServices.InlineArray(AiTools.Count)]
+    private struct PerTool
+    {
+        private int _first;
+    }
+
     /// <summary>Everything a group (org, one department, or the merged small ones) needs for its points on one day.</summary>
     private struct GroupTotals
     {
@@ -166,6 +173,8 @@ public sealed class KpiEngine
         public int TrainingComplete;
         public PerLevel EligibleByLevel;
         public PerLevel CompleteByLevel;
+        public PerTool Tool7;
+        public PerTool Tool28;
         public int ActiveProjects;
         public int CrossProjects;
         public int FailedProjects;
@@ -185,6 +194,11 @@ public sealed class KpiEngine
         private readonly ComputeStats _stats;
         private readonly int _departments;
         private readonly int[] _lastAiDay;
+        // Per person, AiTools.Count days in a row: the last day of ai.used per tool bucket.
+        private readonly int[] _lastToolDay;
+        // Most ai.used events of a source carry the same few attribute texts: their tool bucket is looked up, not parsed.
+        private readonly Dictionary<string, int> _toolByAttributes = new(StringComparer.Ordinal);
+        private GroupTotals _orgTotals;
         private readonly int[] _lastProposalDay;
         // One flat bit set, person after person: the daily pass over everyone reads it sequentially instead of chasing
         // a small array per person scattered over the heap.
@@ -212,6 +226,7 @@ public sealed class KpiEngine
             _stats = stats;
             _departments = directory.Departments.Count;
             _lastAiDay = NewDayArray(directory.PersonCount);
+            _lastToolDay = NewDayArray(directory.PersonCount * AiTools.Count);
             _lastProposalDay = NewDayArray(directory.PersonCount);
             _courseWords = (catalog.CourseCount + 63) / 64;
             _requiredByLevel = Levels.All.Select(l => catalog.RequiredFor(l).ToArray()).ToArray();
@@ -334,6 +349,7 @@ public sealed class KpiEngine
             {
                 case EventType.AiUsed:
                     _lastAiDay[person] = day;
+                    _lastToolDay[(person * AiTools.Count) + ToolOf(e)] = day;
                     break;
                 case EventType.TrainingCompleted:
                     Count(KpiCounter.TrainingCompletions, department, day);
@@ -393,6 +409,22 @@ public sealed class KpiEngine
                 default:
                     break;
             }
+        }
+
+        private int ToolOf(CanonicalEvent e)
+        {
+            if (_toolByAttributes.TryGetValue(e.AttributesJson, out var tool))
+            {
+                return tool;
+            }
+
+            tool = AiTools.FromAttributes(e.AttributesJson);
+            if (_toolByAttributes.Count < 4096)
+            {
+                _toolByAttributes[e.AttributesJson] = tool;
+            }
+
+            return tool;
         }
 
         private Project GetProject(string id)
@@ -502,6 +534,7 @@ public sealed class KpiEngine
                 if (ai > day - 28)
                 {
                     g.Active28++;
+                    CountTools(ref g, p, day);
                 }
 
                 if (_lastProposalDay[p] > day - 28)
@@ -536,6 +569,7 @@ public sealed class KpiEngine
 
             CountProjects(day, perDepartment, small, ref org, ref merged);
             CountCohort(day, perDepartment, small, ref org, ref merged);
+            _orgTotals = org;
 
             var date = DateOnly.FromDayNumber(day);
             var all = new bool[_departments];
@@ -567,8 +601,31 @@ public sealed class KpiEngine
             }
         }
 
+        private void CountTools(ref GroupTotals g, int person, int day)
+        {
+            var first = person * AiTools.Count;
+            for (var t = 0; t < AiTools.Count; t++)
+            {
+                var last = _lastToolDay[first + t];
+                if (last > day - 28)
+                {
+                    g.Tool28[t]++;
+                    if (last > day - 7)
+                    {
+                        g.Tool7[t]++;
+                    }
+                }
+            }
+        }
+
         private static void Add(ref GroupTotals into, GroupTotals g)
         {
+            for (var t = 0; t < AiTools.Count; t++)
+            {
+                into.Tool7[t] += g.Tool7[t];
+                into.Tool28[t] += g.Tool28[t];
+            }
+
             into.Headcount += g.Headcount;
             into.Active1 += g.Active1;
             into.Active7 += g.Active7;
@@ -702,6 +759,12 @@ public sealed class KpiEngine
                 inputs.CompleteByLevel[l] = g.CompleteByLevel[l];
             }
 
+            for (var t = 0; t < AiTools.Count; t++)
+            {
+                inputs.ToolUsers7[t] = g.Tool7[t];
+                inputs.ToolUsers28[t] = g.Tool28[t];
+            }
+
             foreach (var kpi in KpiCatalog.All)
             {
                 foreach (var window in kpi.Windows)
@@ -709,6 +772,14 @@ public sealed class KpiEngine
                     if (kpi.Compute(inputs, KpiDefinition.WindowDays(window)) is { } value)
                     {
                         yield return new KpiPoint(date, department, kpi.Name, window, value);
+                    }
+                }
+
+                if (kpi.ComputeByTool is not null)
+                {
+                    foreach (var point in ToolPoints(kpi, inputs, date, department))
+                    {
+                        yield return point;
                     }
                 }
 
@@ -724,6 +795,26 @@ public sealed class KpiEngine
                     if (kpi.ComputeByLevel(inputs, level) is { } tier && tier.Population >= _engine._minimumGroupSize)
                     {
                         yield return new KpiPoint(date, department, kpi.Name, kpi.Windows[0], tier.Value, level);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// One point per tool someone in the org used in the window: every group gets the same tools (a department's 0
+        /// is written like any count), and a tool nobody used adds no series.
+        /// </summary>
+        private IEnumerable<KpiPoint> ToolPoints(KpiDefinition kpi, KpiInputs inputs, DateOnly date, string? department)
+        {
+            foreach (var window in kpi.Windows)
+            {
+                var days = KpiDefinition.WindowDays(window);
+                for (var t = 0; t < AiTools.Count; t++)
+                {
+                    var usedInOrg = days == 7 ? _orgTotals.Tool7[t] : _orgTotals.Tool28[t];
+                    if (usedInOrg > 0 && kpi.ComputeByTool!(inputs, t, days) is { } value)
+                    {
+                        yield return new KpiPoint(date, department, kpi.Name, window, value, Tool: AiTools.Name(t));
                     }
                 }
             }

@@ -43,6 +43,10 @@ public sealed class KpiInputs
 
     internal int[] EligibleByLevel { get; } = new int[4];
 
+    internal int[] ToolUsers7 { get; } = new int[AiTools.Count];
+
+    internal int[] ToolUsers28 { get; } = new int[AiTools.Count];
+
     internal int[] CompleteByLevel { get; } = new int[4];
 
     public int ActiveProjects { get; internal set; }
@@ -68,6 +72,14 @@ public sealed class KpiInputs
         7 => ActiveAiUsers7,
         28 => ActiveAiUsers28,
         _ => throw new ArgumentOutOfRangeException(nameof(windowDays), windowDays, "active AI users are kept for 1, 7 and 28 days"),
+    };
+
+    /// <summary>People in scope with an <c>ai.used</c> of one tool bucket (<see cref="AiTools"/>) in a window of 7 or 28 days.</summary>
+    public int ToolUsers(int tool, int windowDays) => windowDays switch
+    {
+        7 => ToolUsers7[tool],
+        28 => ToolUsers28[tool],
+        _ => throw new ArgumentOutOfRangeException(nameof(windowDays), windowDays, "AI use by tool is kept for 7 and 28 days"),
     };
 
     /// <summary>The group's events of one counter in the window of 1 to 28 days ending on the day.</summary>

@@ -20,6 +20,12 @@ public static class KpiExport
         sb.Append(point.Department is null ? "null" : JsonSerializer.Serialize(point.Department));
         sb.Append(",\"kpi\":").Append(JsonSerializer.Serialize(point.Kpi));
         sb.Append(",\"window\":").Append(JsonSerializer.Serialize(point.Window));
+        if (point.Tool is not null)
+        {
+            // Only the per-tool extension KPIs carry it: the contract's lines stay exactly as the spec writes them.
+            sb.Append(",\"tool\":").Append(JsonSerializer.Serialize(point.Tool));
+        }
+
         sb.Append(",\"value\":").Append(FormatValue(point)).Append('}');
         return sb.ToString();
     }
@@ -36,16 +42,19 @@ public static class KpiExport
         return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
     }
 
-    /// <summary>RFC 4180: a header row, CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
+    /// <summary>
+    /// RFC 4180: a header row, CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. The last
+    /// column, <c>tool</c>, is empty except on the per-tool extension KPIs.
+    /// </summary>
     public static async Task WriteCsvAsync(IAsyncEnumerable<KpiPoint> points, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(output);
-        await output.WriteAsync("date,department,kpi,window,value\r\n");
+        await output.WriteAsync("date,department,kpi,window,value,tool\r\n");
         await foreach (var p in points.WithCancellation(cancellationToken))
         {
             await output.WriteAsync(
-                $"{p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{CsvField(p.Department ?? string.Empty)},{CsvField(p.Kpi)},{CsvField(p.Window)},{FormatValue(p)}\r\n");
+                $"{p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{CsvField(p.Department ?? string.Empty)},{CsvField(p.Kpi)},{CsvField(p.Window)},{FormatValue(p)},{CsvField(p.Tool ?? string.Empty)}\r\n");
         }
     }
 
@@ -62,7 +71,7 @@ public static class KpiExport
         {
             var value = p.IsCount ? FormatValue(p) : p.Value.ToString("0.0000", CultureInfo.InvariantCulture);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{p.Date:yyyy-MM-dd}  {p.Department ?? "(org)",-24}  {p.Kpi,-28}  {p.Window,-6}  {value,14}"));
+                $"{p.Date:yyyy-MM-dd}  {p.Department ?? "(org)",-24}  {(p.Tool is null ? p.Kpi : $"{p.Kpi} {p.Tool}"),-28}  {p.Window,-6}  {value,14}"));
             rows++;
         }
 

@@ -94,7 +94,7 @@ public static class DigestBuilder
         var values = new Dictionary<(DateOnly Day, string? Department, string Kpi, string Window), double>();
         foreach (var p in points)
         {
-            if (p.Level is null && days.Contains(p.Date))
+            if (p.Level is null && p.Tool is null && days.Contains(p.Date))
             {
                 values[(p.Date, p.Department, p.Kpi, p.Window)] = p.Value;
             }

@@ -57,6 +57,8 @@ public sealed partial class KpiCatalogTests
         var counts = KpiCatalog.All.Where(k => k.IsCount).SelectMany(k => k.Windows.Select(w => (k.Name, w))).ToHashSet();
         Assert.Equal(counts, points.Where(p => p.Date == GoldenCompany.DayB && p.Department is null && p.IsCount).Select(p => (p.Kpi, p.Window)).ToHashSet());
         Assert.All(points.Where(p => p.Level is not null), p => Assert.NotNull(KpiCatalog.Find(p.Kpi)!.ComputeByLevel));
+        Assert.All(points.Where(p => p.Tool is not null), p => Assert.NotNull(KpiCatalog.Find(p.Kpi)!.ComputeByTool));
+        Assert.DoesNotContain(points, p => p.Tool is null && KpiCatalog.Find(p.Kpi)!.ComputeByTool is not null);
     }
 
     [Theory]

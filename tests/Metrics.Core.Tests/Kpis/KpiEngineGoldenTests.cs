@@ -28,7 +28,7 @@ public class KpiEngineGoldenTests
         {
             var expected = GoldenCompany.Expected.Where(e => e.Date == day)
                 .ToDictionary(e => (e.Department, e.Kpi, e.Window), e => e.Value);
-            var actual = points.Where(p => p.Date == day && p.Level is null).ToList();
+            var actual = points.Where(p => p.Date == day && p.Level is null && p.Tool is null).ToList();
 
             var missing = expected.Keys.Except(actual.Select(p => (p.Department, p.Kpi, p.Window))).ToList();
             Assert.True(missing.Count == 0, $"{day}: missing {string.Join("; ", missing)}");
@@ -59,6 +59,23 @@ public class KpiEngineGoldenTests
         {
             var actual = Assert.Single(tiers, t => t.Date == expected.Date && t.Department == expected.Department && t.Level == expected.Level);
             Assert.Equal(expected.Value, actual.Value, 12);
+        }
+    }
+
+    [Fact]
+    public void Compute_GoldenCompany_AiUseByToolMatchesTheHandComputedUsersAndRates()
+    {
+        var points = ComputeGolden(GoldenCompany.DayA.AddDays(-2), GoldenCompany.DayB);
+
+        var byTool = points.Where(p => p.Tool is not null && (p.Date == GoldenCompany.DayA || p.Date == GoldenCompany.DayB)).ToList();
+
+        Assert.Equal(GoldenCompany.ExpectedByTool.Count * 2, byTool.Count);
+        foreach (var e in GoldenCompany.ExpectedByTool)
+        {
+            var users = Assert.Single(byTool, p => p.Date == e.Date && p.Department == e.Department && p.Tool == e.Tool && p.Window == e.Window && p.Kpi == "ai_tool_users");
+            Assert.Equal(e.Users, users.Value);
+            var rate = Assert.Single(byTool, p => p.Date == e.Date && p.Department == e.Department && p.Tool == e.Tool && p.Window == e.Window && p.Kpi == "ai_tool_usage_rate");
+            Assert.Equal((double)e.Users / GoldenCompany.Headcount(e.Date, e.Department), rate.Value, 12);
         }
     }
 
@@ -94,6 +111,7 @@ public class KpiEngineGoldenTests
         Assert.All(points.Where(p => p.Kpi == "headcount" && p.Department is not null), p => Assert.True(p.Value >= GoldenCompany.MinimumGroupSize));
         Assert.All(points.Where(p => !p.IsCount), p => Assert.InRange(p.Value, 0.0, p.Kpi == "knowledge_share_rate" ? double.MaxValue : 1.0));
         Assert.All(points, p => Assert.False(double.IsNaN(p.Value) || double.IsInfinity(p.Value)));
+        Assert.All(points.Where(p => p.Tool is not null), p => Assert.Contains(p.Tool, AiTools.Names));
     }
 
     [Fact]

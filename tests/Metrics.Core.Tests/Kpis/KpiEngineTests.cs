@@ -48,6 +48,38 @@ public class KpiEngineTests
     }
 
     [Fact]
+    public void Compute_OnePersonWithTwoTools_CountsOnceForEachToolAndOnceInActiveAiUsers()
+    {
+        var engine = new KpiEngine(new KpiOptions { MinimumGroupSize = 2 });
+        var at = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
+        CanonicalEvent Used(string id, string attributes) => new("s", id, EventType.AiUsed, at, "p0", null, false, attributes);
+
+        var points = engine.Compute(
+            [Used("1", "{\"tool\":\"word\"}"), Used("2", "{\"tool\":\"github-copilot\"}"), Used("3", "{\"tool\":\"Word\"}")],
+            People("Team", 4), CourseCatalog.Empty, Day, Day).ToList();
+
+        Assert.Contains(points, p => p.Kpi == "active_ai_users" && p.Window == "7d" && p.Department is null && p.Value == 1);
+        var users = points.Where(p => p.Kpi == "ai_tool_users" && p.Window == "7d" && p.Department == "Team").ToDictionary(p => p.Tool!, p => p.Value);
+        Assert.Equal(new Dictionary<string, double> { ["word"] = 1, ["github-copilot"] = 1 }, users);
+        Assert.Contains(points, p => p.Kpi == "ai_tool_usage_rate" && p.Window == "28d" && p.Department == "Team" && p.Tool == "word" && p.Value == 0.25);
+    }
+
+    [Fact]
+    public void Compute_ManyDifferentToolNames_AddOnlyTheOtherSeries()
+    {
+        var engine = new KpiEngine(new KpiOptions { MinimumGroupSize = 2 });
+        var at = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
+        var events = Enumerable.Range(0, 500).Select(i => new CanonicalEvent("push", $"e{i}", EventType.AiUsed, at.AddSeconds(i), $"p{i % 10}", null, false,
+            $"{{\"tool\":\"tool-{i}\\u0000,x=y\"}}")).ToList();
+
+        var points = engine.Compute(events, People("Team", 10), CourseCatalog.Empty, Day, Day).ToList();
+
+        var tools = points.Where(p => p.Tool is not null).Select(p => p.Tool).Distinct().ToList();
+        Assert.Equal([AiTools.Other], tools);
+        Assert.Contains(points, p => p.Kpi == "ai_tool_users" && p.Window == "28d" && p.Department == "Team" && p.Tool == AiTools.Other && p.Value == 10);
+    }
+
+    [Fact]
     public void Constructor_MinimumGroupSizeBelowTwo_ThrowsNamingTheSetting()
     {
         var ex = Assert.Throws<ArgumentException>(() => new KpiEngine(new KpiOptions { MinimumGroupSize = 1 }));

@@ -45,16 +45,16 @@ public static class GoldenCompany
         """;
 
     public const string Events = """
-        {"source":"lowcode","id":"a1","type":"ai.used","time":"2026-03-03T09:00:00+01:00","person":"alice@example.com","attributes":{"tool":"copilot"}}
-        {"source":"lowcode","id":"a2","type":"ai.used","time":"2026-03-02T23:30:00Z","person":"dave@example.com","attributes":{}}
-        {"source":"lowcode","id":"a3","type":"ai.used","time":"2026-03-03T00:30:00+05:00","person":" Grace@Example.com ","attributes":{}}
+        {"source":"lowcode","id":"a1","type":"ai.used","time":"2026-03-03T09:00:00+01:00","person":"alice@example.com","attributes":{"tool":"word"}}
+        {"source":"lowcode","id":"a2","type":"ai.used","time":"2026-03-02T23:30:00Z","person":"dave@example.com","attributes":{"tool":"github-copilot","editor":"vscode"}}
+        {"source":"lowcode","id":"a3","type":"ai.used","time":"2026-03-03T00:30:00+05:00","person":" Grace@Example.com ","attributes":{"tool":" Word "}}
         {"source":"lowcode","id":"a4","type":"ai.used","time":"2026-02-20T10:00:00+01:00","person":"judy@example.com"}
-        {"source":"lowcode","id":"a5","type":"ai.used","time":"2026-03-09T12:00:00+01:00","person":"bob@example.com","attributes":{}}
-        {"source":"lowcode","id":"a6","type":"ai.used","time":"2026-03-10T08:00:00+01:00","person":"niaj@example.com","attributes":{}}
-        {"source":"lowcode","id":"a7","type":"ai.used","time":"2026-03-10T09:00:00+01:00","person":"ivan@example.com","attributes":{}}
-        {"source":"lowcode","id":"a8","type":"ai.used","time":"2026-03-03T09:00:00+01:00","person":"zed@example.com","attributes":{}}
-        {"source":"lowcode","id":"a9","type":"ai.used","time":"2026-03-01T09:00:00+01:00","person":"carol@example.com","attributes":{}}
-        {"source":"lowcode","id":"a9","type":"ai.used","time":"2026-03-08T09:00:00+01:00","person":"carol@example.com","attributes":{}}
+        {"source":"lowcode","id":"a5","type":"ai.used","time":"2026-03-09T12:00:00+01:00","person":"bob@example.com","attributes":{"tool":"github-copilot"}}
+        {"source":"lowcode","id":"a6","type":"ai.used","time":"2026-03-10T08:00:00+01:00","person":"niaj@example.com","attributes":{"tool":"chat"}}
+        {"source":"lowcode","id":"a7","type":"ai.used","time":"2026-03-10T09:00:00+01:00","person":"ivan@example.com","attributes":{"tool":"excel"}}
+        {"source":"lowcode","id":"a8","type":"ai.used","time":"2026-03-03T09:00:00+01:00","person":"zed@example.com","attributes":{"tool":"teams"}}
+        {"source":"lowcode","id":"a9","type":"ai.used","time":"2026-03-01T09:00:00+01:00","person":"carol@example.com","attributes":{"tool":"excel"}}
+        {"source":"lowcode","id":"a9","type":"ai.used","time":"2026-03-08T09:00:00+01:00","person":"carol@example.com","attributes":{"tool":"Chat,GPT=\u0007 \"x\" \\"}}
         {"source":"lms","id":"void-1","type":"event.retracted","time":"2026-03-04T10:00:00+01:00","person":"heidi@example.com","attributes":{"target":"st-r1"}}
         {"source":"lms","id":"st-r1","type":"training.completed","time":"2026-03-01T10:00:00+01:00","person":"heidi@example.com","attributes":{"course":"ai-basics"}}
         {"source":"lms","id":"t1","type":"training.completed","time":"2026-01-10T10:00:00+01:00","person":"alice@example.com","attributes":{"course":"ai-basics"}}
@@ -260,6 +260,54 @@ public static class GoldenCompany
         (DayB, null, "specialist", 1.0 / 3),
         (DayB, null, "frontline", 2.0 / 5),
     ];
+
+    /// <summary>
+    /// AI use by tool (the ai_tool_users extension, windows 7d and 28d) on the check days: for each tool someone in the
+    /// org used in the window, every group's count; ai_tool_usage_rate is that count over the group's headcount.
+    /// Tools: alice word 03-03, dave github-copilot 03-03 (with an editor attribute), grace " Word " 03-02 (= word),
+    /// erin none 03-03 (late; = unspecified), judy no attributes 02-20 (= unspecified), bob github-copilot 03-09,
+    /// niaj chat 03-10, carol's a9 moved to 03-08 and changed from excel to a hostile name (= other, and excel is
+    /// gone with the replaced line). ivan's excel (after leaving) and zed's teams (unknown) are unresolved: no series.
+    /// (date, department, tool, window, users)
+    /// </summary>
+    public static IReadOnlyList<(DateOnly Date, string? Department, string Tool, string Window, int Users)> ExpectedByTool { get; } = BuildExpectedByTool();
+
+    private static List<(DateOnly, string?, string, string, int)> BuildExpectedByTool()
+    {
+        var list = new List<(DateOnly, string?, string, string, int)>();
+
+        // The four groups in the order org, Engineering, Sales, (small groups), as in Expected.
+        void All(DateOnly day, string tool, string window, int org, int eng, int sales, int small)
+        {
+            list.Add((day, null, tool, window, org));
+            list.Add((day, "Engineering", tool, window, eng));
+            list.Add((day, "Sales", tool, window, sales));
+            list.Add((day, SmallGroups, tool, window, small));
+        }
+
+        // Day A 03-03: 7d = 02-25..03-03 (judy's 02-20 is outside), 28d = 02-04..03-03.
+        All(DayA, "word", "7d", 2, 1, 1, 0);
+        All(DayA, "github-copilot", "7d", 1, 1, 0, 0);
+        All(DayA, "unspecified", "7d", 1, 1, 0, 0);
+        All(DayA, "word", "28d", 2, 1, 1, 0);
+        All(DayA, "github-copilot", "28d", 1, 1, 0, 0);
+        All(DayA, "unspecified", "28d", 2, 1, 0, 1);
+        // Day B 03-10: 7d = 03-04..03-10: niaj chat, bob github-copilot (Sales now), carol other.
+        All(DayB, "chat", "7d", 1, 0, 0, 1);
+        All(DayB, "github-copilot", "7d", 1, 0, 1, 0);
+        All(DayB, "other", "7d", 1, 1, 0, 0);
+        // 28d = 02-11..03-10 adds alice and grace (word), dave (github-copilot, Eng), erin and judy (unspecified).
+        All(DayB, "chat", "28d", 1, 0, 0, 1);
+        All(DayB, "github-copilot", "28d", 2, 1, 1, 0);
+        All(DayB, "other", "28d", 1, 1, 0, 0);
+        All(DayB, "word", "28d", 2, 1, 1, 0);
+        All(DayB, "unspecified", "28d", 2, 1, 0, 1);
+        return list;
+    }
+
+    /// <summary>Headcount of a group on a check day (the denominator of ai_tool_usage_rate).</summary>
+    public static int Headcount(DateOnly day, string? department) =>
+        (int)Expected.Single(e => e.Date == day && e.Department == department && e.Kpi == "headcount").Value;
 
     /// <summary>Writes the three import files (and the late batch) to <paramref name="directory"/>.</summary>
     public static (string Events, string Late, string Directory, string Courses) WriteFiles(string directory)

@@ -1,3 +1,4 @@
+using Metrics.Core.Kpis;
 using System.Globalization;
 using System.Text.Json;
 using Metrics.Testing;
@@ -8,7 +9,7 @@ namespace Metrics.Worker.Tests.Cli;
 
 public sealed record CliResult(int ExitCode, string Output, string Error);
 
-public sealed record ExportedPoint(DateOnly Date, string? Department, string Kpi, string Window, double Value);
+public sealed record ExportedPoint(DateOnly Date, string? Department, string Kpi, string Window, double Value, string? Tool = null);
 
 /// <summary>Runs the real command line in-process against a temp journal and a real InfluxDB.</summary>
 public sealed class CliRunner : IDisposable
@@ -60,13 +61,19 @@ public sealed class CliRunner : IDisposable
     {
         using var doc = JsonDocument.Parse(line);
         var r = doc.RootElement;
-        Assert.Equal(["date", "department", "kpi", "window", "value"], r.EnumerateObject().Select(p => p.Name));
+        var tool = r.TryGetProperty("tool", out var t) ? t.GetString() : null;
+        // The contract's members in its order; only the per-tool extension KPIs add "tool" before the value.
+        Assert.Equal(tool is null ? ["date", "department", "kpi", "window", "value"] : ["date", "department", "kpi", "window", "tool", "value"],
+            r.EnumerateObject().Select(p => p.Name));
+        var kpi = r.GetProperty("kpi").GetString()!;
+        Assert.Equal(KpiCatalog.Find(kpi)?.ComputeByTool is not null, tool is not null);
         return new ExportedPoint(
             DateOnly.ParseExact(r.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
             r.GetProperty("department").ValueKind == JsonValueKind.Null ? null : r.GetProperty("department").GetString(),
-            r.GetProperty("kpi").GetString()!,
+            kpi,
             r.GetProperty("window").GetString()!,
-            r.GetProperty("value").GetDouble());
+            r.GetProperty("value").GetDouble(),
+            tool);
     }
 
     public void Dispose()

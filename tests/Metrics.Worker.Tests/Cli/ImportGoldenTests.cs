@@ -21,15 +21,21 @@ public sealed class ImportGoldenTests(InfluxDbFixture influx, VictoriaMetricsFix
 
     internal static void AssertGolden(IReadOnlyList<ExportedPoint> exported, DateOnly day)
     {
-        var expected = GoldenCompany.Expected.Where(e => e.Date == day).ToDictionary(e => (e.Department, e.Kpi, e.Window), e => e.Value);
+        var expected = GoldenCompany.Expected.Where(e => e.Date == day).ToDictionary(e => (e.Department, e.Kpi, e.Window, (string?)null), e => e.Value);
+        foreach (var e in GoldenCompany.ExpectedByTool.Where(e => e.Date == day))
+        {
+            expected[(e.Department, "ai_tool_users", e.Window, e.Tool)] = e.Users;
+            expected[(e.Department, "ai_tool_usage_rate", e.Window, e.Tool)] = (double)e.Users / GoldenCompany.Headcount(day, e.Department);
+        }
+
         var actual = exported.Where(p => p.Date == day).ToList();
         foreach (var p in actual)
         {
-            Assert.True(expected.TryGetValue((p.Department, p.Kpi, p.Window), out var value), $"unexpected {p}");
+            Assert.True(expected.TryGetValue((p.Department, p.Kpi, p.Window, p.Tool), out var value), $"unexpected {p}");
             Assert.True(Math.Abs(value - p.Value) < 1e-9, $"{p}: expected {value}");
         }
 
-        var missing = expected.Keys.Except(actual.Select(p => (p.Department, p.Kpi, p.Window))).ToList();
+        var missing = expected.Keys.Except(actual.Select(p => (p.Department, p.Kpi, p.Window, p.Tool))).ToList();
         Assert.True(missing.Count == 0, $"{day}: missing {string.Join("; ", missing)}");
     }
 
@@ -74,25 +80,26 @@ public sealed class ImportGoldenTests(InfluxDbFixture influx, VictoriaMetricsFix
         var zone = TimeZoneInfo.FindSystemTimeZoneById(GoldenCompany.TimeZone);
         var expectedCount = fromInflux.Count;
 
-        var series = await victoria.WaitForExportAsync("{__name__=\"kpi_value\"}", s => s.Sum(x => x.Values.Count) > expectedCount);
+        var series = await victoria.WaitForExportAsync("{__name__=~\"kpi_value|kpi_by_tool_value\"}", s => s.Sum(x => x.Values.Count) > expectedCount);
         var fromVictoria = series
             .SelectMany(s => s.Timestamps.Zip(s.Values, (t, v) => new ExportedPoint(
                 DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(t), zone).DateTime),
                 s.Labels.GetValueOrDefault("department"),
                 s.Labels["kpi"],
                 s.Labels["window"],
-                v)))
+                v,
+                s.Labels.GetValueOrDefault("tool"))))
             .Where(p => p.Date >= GoldenCompany.DayA && p.Date <= GoldenCompany.DayB)
             .ToList();
 
         // VictoriaMetrics keeps 12 significant digits of a float; the keys must match exactly, values to 1e-9.
-        var victoriaByKey = fromVictoria.ToDictionary(p => (p.Date, p.Department, p.Kpi, p.Window), p => p.Value);
-        var influxKeys = fromInflux.Select(p => (p.Date, p.Department, p.Kpi, p.Window)).ToHashSet();
+        var victoriaByKey = fromVictoria.ToDictionary(p => (p.Date, p.Department, p.Kpi, p.Window, p.Tool), p => p.Value);
+        var influxKeys = fromInflux.Select(p => (p.Date, p.Department, p.Kpi, p.Window, p.Tool)).ToHashSet();
         var onlyVictoria = victoriaByKey.Keys.Where(k => !influxKeys.Contains(k)).ToList();
         Assert.True(onlyVictoria.Count == 0, $"only in VictoriaMetrics: {string.Join("; ", onlyVictoria.Take(5))}");
         foreach (var p in fromInflux)
         {
-            Assert.True(victoriaByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window), out var v), $"only in InfluxDB: {p}");
+            Assert.True(victoriaByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window, p.Tool), out var v), $"only in InfluxDB: {p}");
             Assert.True(Math.Abs(v - p.Value) <= 1e-9 * Math.Max(1, Math.Abs(p.Value)), $"{p}: VictoriaMetrics has {v}");
         }
 
@@ -119,6 +126,8 @@ public sealed class ImportGoldenTests(InfluxDbFixture influx, VictoriaMetricsFix
         Assert.Equal(before, await cli.ExportAsync(GoldenCompany.DayA.AddDays(-30), GoldenCompany.DayB));
         Assert.Equal(seriesBefore, await influx.QueryAsync(database, "SHOW SERIES"));
         var count = await influx.QueryAsync(database, "SELECT COUNT(\"value\") FROM \"kpi\" WHERE time >= '2026-01-31T23:00:00Z' AND time < '2026-03-10T23:00:00Z'");
-        Assert.Contains($"{before.Count(p => p.Date >= new DateOnly(2026, 2, 1))}]", count, StringComparison.Ordinal);
+        Assert.Contains($"{before.Count(p => p.Date >= new DateOnly(2026, 2, 1) && p.Tool is null)}]", count, StringComparison.Ordinal);
+        var toolCount = await influx.QueryAsync(database, "SELECT COUNT(\"value\") FROM \"kpi_by_tool\" WHERE time >= '2026-01-31T23:00:00Z' AND time < '2026-03-10T23:00:00Z'");
+        Assert.Contains($"{before.Count(p => p.Date >= new DateOnly(2026, 2, 1) && p.Tool is not null)}]", toolCount, StringComparison.Ordinal);
     }
 }

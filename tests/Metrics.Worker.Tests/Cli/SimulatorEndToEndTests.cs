@@ -48,10 +48,10 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
         }
 
         Assert.DoesNotMatch(@"""failures"",[^\]]*\[\d+,[^\]]*,[1-9]", health);
-        var truthByKey = fromTruth.ToDictionary(p => (p.Date, p.Department, p.Kpi, p.Window), p => p.Value);
+        var truthByKey = fromTruth.ToDictionary(p => (p.Date, p.Department, p.Kpi, p.Window, p.Tool), p => p.Value);
         var mismatches = fromConnectors
-            .Where(p => !truthByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window), out var v) || Math.Abs(v - p.Value) > 1e-9)
-            .Select(p => $"{p} (truth: {(truthByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window), out var v) ? v : "absent")})")
+            .Where(p => !truthByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window, p.Tool), out var v) || Math.Abs(v - p.Value) > 1e-9)
+            .Select(p => $"{p} (truth: {(truthByKey.TryGetValue((p.Date, p.Department, p.Kpi, p.Window, p.Tool), out var v) ? v : "absent")})")
             .ToList();
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} differences, e.g.\n{string.Join("\n", mismatches.Take(10))}");
         Assert.Equal(fromTruth.Count, fromConnectors.Count);

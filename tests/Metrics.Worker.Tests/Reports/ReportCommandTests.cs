@@ -48,6 +48,7 @@ public sealed partial class ReportCommandTests(InfluxDbFixture influx) : IClassF
         var exported = (await cli.RunAsync("kpis", "--from", $"{week:yyyy-MM-dd}", "--to", $"{week:yyyy-MM-dd}", "--format", "jsonl")).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(r => !r.TryGetProperty("tool", out _))
             .ToDictionary(
                 r => (Department: r.GetProperty("department").GetString() ?? "null", Kpi: r.GetProperty("kpi").GetString()!, Window: r.GetProperty("window").GetString()!),
                 r => r.GetProperty("value").GetRawText());
