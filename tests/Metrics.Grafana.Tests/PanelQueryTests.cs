@@ -123,6 +123,61 @@ public sealed partial class PanelQueryTests(DemoInflux influx)
         }
     }
 
+    public static TheoryData<string, int> ToolPanels()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var panel in GrafanaFiles.Dashboards().SelectMany(b => b.Panels)
+            .Where(p => p.Targets.Any(t => t["query"]!.GetValue<string>().Contains("FROM \"kpi_by_tool\"", StringComparison.Ordinal))))
+        {
+            data.Add(panel.Dashboard.Uid!, panel.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void ToolPanels_ExecutiveAndDepartmentBoards_ShowAiUseByTool()
+    {
+        var boards = ToolPanels().Select(row => (string)row[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["metrics-department", "metrics-executive"], boards);
+    }
+
+    [Theory]
+    [MemberData(nameof(ToolPanels))]
+    public async Task ToolPanels_OnTheCheckedDays_EqualTheHandComputedUseByTool(string dashboard, int panelId)
+    {
+        var (_, query) = Find(dashboard, panelId, "A");
+        var kpi = Assert.Single(KpiFilter().Matches(query).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal));
+        var window = Assert.Single(WindowFilter().Matches(query).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal));
+        var org = query.Contains("\"scope\" = 'org'", StringComparison.Ordinal);
+        var compared = 0;
+        foreach (var day in DemoData.CheckedDays)
+        {
+            foreach (var department in DepartmentsFor(query))
+            {
+                var text = Substitute(query, DemoData.DayStart(day), DemoData.DayStart(day.AddDays(1)).AddMilliseconds(-1), department);
+                var actual = (await influx.QueryAsync(text)).ToDictionary(s => s.Tags["tool"], s => s.Column().OfType<double>().Last(), StringComparer.Ordinal);
+                var group = org ? null : department;
+                var wanted = GoldenCompany.ExpectedByTool
+                    .Where(e => e.Date == day && e.Window == window && e.Department == group)
+                    .ToDictionary(
+                        e => e.Tool,
+                        e => kpi == "ai_tool_users" ? e.Users : (double)e.Users / GoldenCompany.Headcount(day, group),
+                        StringComparer.Ordinal);
+
+                Assert.Equal(wanted.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+                foreach (var (tool, value) in wanted)
+                {
+                    Assert.True(Math.Abs(actual[tool] - value) < 1e-9, $"{dashboard} {panelId} {day:yyyy-MM-dd} {group ?? Org} {tool}: {actual[tool]}, expected {value}");
+                    compared++;
+                }
+            }
+        }
+
+        Assert.True(compared > 0, $"{dashboard} {panelId}: nothing compared");
+    }
+
     [Fact]
     public async Task TierRanking_RangeEndingOnDayA_ShowsTheSalesFrontlineTier()
     {
