@@ -164,6 +164,20 @@ public sealed partial class InfluxKpiStore
         }
     }
 
+    private Task<bool> DatabaseExistsAsync(string database, CancellationToken cancellationToken) =>
+        WithTimeoutAsync("List databases", async ct =>
+        {
+            using var request = NewRequest(HttpMethod.Get, "query", [("q", "SHOW DATABASES")]);
+            using var response = await _http.SendAsync(request, ct);
+            await EnsureSuccessAsync(response, "List databases", ct);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            ThrowOnQueryError(doc.RootElement, "List databases");
+            return doc.RootElement.GetProperty("results").EnumerateArray()
+                .SelectMany(r => r.TryGetProperty("series", out var series) ? series.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                .SelectMany(s => s.TryGetProperty("values", out var values) ? values.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                .Any(row => string.Equals(row[0].GetString(), database, StringComparison.Ordinal));
+        }, cancellationToken);
+
     /// <summary>Runs an InfluxQL statement that changes something (<c>CREATE DATABASE</c>, <c>DELETE</c>), which InfluxDB 1.x only accepts by POST.</summary>
     private Task ExecuteAsync(string what, string statement, string? database, CancellationToken cancellationToken) =>
         WithTimeoutAsync(what, async ct =>

@@ -22,6 +22,14 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
     /// <summary>Name of the <see cref="HttpClient"/> registered by <c>AddInfluxKpiStore</c>.</summary>
     public const string HttpClientName = "Metrics.Influx";
 
+    /// <summary>
+    /// Shard group duration of a database this store creates on InfluxDB 1.x. The default for an infinite retention is
+    /// 7 days, so a board's year-long query opened 53 shards for every series: 50 department series over a year then
+    /// cost 44-58 ms to merely count, against 10 ms with year-long shards (docs/performance.md). KPIs are about a
+    /// million points a year, so one shard a year stays small.
+    /// </summary>
+    public const string ShardDuration = "52w";
+
     private readonly InfluxOptions _options;
     private readonly TimeZoneInfo _zone;
     private readonly HttpClient _http;
@@ -127,7 +135,18 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
         if (server.Api == InfluxApi.V1 || server.IsInfluxDb1)
         {
             var database = WriteDatabase(server);
-            await ExecuteAsync("Create database", $"CREATE DATABASE {InfluxQl.Identifier(database)}", database: null, cancellationToken);
+
+            // Only a missing database is created: one that exists keeps the policies its operator gave it (CREATE with
+            // a shard duration would fail on a database whose default policy differs).
+            if (!await DatabaseExistsAsync(database, cancellationToken))
+            {
+                await ExecuteAsync(
+                    "Create database",
+                    $"CREATE DATABASE {InfluxQl.Identifier(database)} WITH SHARD DURATION {ShardDuration}",
+                    database: null,
+                    cancellationToken);
+            }
+
             Log.DatabaseEnsured(_logger, database, _url);
         }
         else if (server.IsInfluxDb2)

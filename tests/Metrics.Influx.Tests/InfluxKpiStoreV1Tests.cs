@@ -48,6 +48,32 @@ public sealed class InfluxKpiStoreV1Tests(InfluxDbFixture influx)
     }
 
     [Fact]
+    public async Task EnsureReadyAsync_V1NewDatabase_GetsYearLongShardGroups()
+    {
+        var database = influx.NewDatabase();
+        using var store = Stores.Create(influx.Url, o => o.Database = database);
+
+        await store.EnsureReadyAsync();
+
+        var policy = Assert.Single(InfluxJson.Rows(await influx.QueryAsync(database, "SHOW RETENTION POLICIES")));
+        Assert.Equal("8736h0m0s", policy.Values["shardGroupDuration"].GetString());
+    }
+
+    [Fact]
+    public async Task EnsureReadyAsync_V1ExistingDatabaseWithWeekShards_KeepsItsPolicyAndWrites()
+    {
+        var database = influx.NewDatabase();
+        await influx.QueryAsync(null, $"CREATE DATABASE \"{database}\"");
+        using var store = await NewStoreAsync(database);
+
+        await store.ReplaceRangeAsync(SamplePoints.First, SamplePoints.Last, SamplePoints.AcrossBerlinDst());
+
+        var policy = Assert.Single(InfluxJson.Rows(await influx.QueryAsync(database, "SHOW RETENTION POLICIES")));
+        Assert.Equal("168h0m0s", policy.Values["shardGroupDuration"].GetString());
+        Assert.True(await CountAsync(database, "SELECT \"value\" FROM \"kpi\"") > 0);
+    }
+
+    [Fact]
     public async Task EnsureReadyAsync_CreateIfMissingOff_LeavesTheServerAlone()
     {
         var database = influx.NewDatabase();
