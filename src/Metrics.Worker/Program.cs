@@ -1,3 +1,3 @@
 using Metrics.Worker.Cli;
 
-return await MetricsCli.Build(Console.Out, Console.Error).Parse(args).InvokeAsync();
+return await MetricsCli.RunAsync(args, Console.Out, Console.Error);

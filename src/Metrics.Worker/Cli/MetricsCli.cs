@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Metrics.Core.Directory;
 using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
@@ -20,6 +21,32 @@ public static class MetricsCli
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Rejected = 2;
+
+    /// <summary>Exit code after SIGTERM (128 + 15), as a shell reports a process it terminated.</summary>
+    public const int Terminated = 143;
+
+    /// <summary>How long a command may take to return after SIGTERM before the process ends regardless (the host's default shutdown timeout).</summary>
+    public static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The process entry: runs the command line with SIGTERM cancelling the command's token. The command line's own
+    /// SIGTERM handling rides on the runtime's process-exit event, which the host's console lifetime suppresses (it takes
+    /// SIGTERM to stop the host, which one-shot commands do not wait on), so a SIGTERM reached no command: a recompute
+    /// went on, and a request in flight, such as an InfluxDB delete, held the process until its own timeout.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        using var terminate = new CancellationTokenSource();
+        using var sigterm = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            // Handled here: the command returns through its usual error path (its journal transaction rolled back).
+            context.Cancel = true;
+            terminate.Cancel();
+            _ = Task.Delay(TerminationGrace).ContinueWith(_ => Environment.Exit(Terminated), TaskScheduler.Default);
+        });
+        var code = await Build(output, error).Parse(args).InvokeAsync(cancellationToken: terminate.Token);
+        return terminate.IsCancellationRequested ? Terminated : code;
+    }
 
     public static RootCommand Build(TextWriter output, TextWriter error)
     {

@@ -82,6 +82,13 @@ public sealed class MetricsProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as a service manager or <c>docker stop</c> sends it.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what survives is what was durably committed.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
