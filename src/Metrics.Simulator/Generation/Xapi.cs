@@ -78,7 +78,6 @@ public static class XapiGenerator
             json["authority"] = new JsonObject
             {
                 ["objectType"] = "Agent",
-                ["name"] = "Acme LMS",
                 ["account"] = new JsonObject { ["homePage"] = origin, ["name"] = "lms-system" },
             };
             json["version"] = "1.0.3";

@@ -78,7 +78,6 @@ public static class N8nApi
         w.WriteString("createdAt", Time(wf.CreatedAt));
         w.WriteString("updatedAt", Time(wf.UpdatedAt));
         w.WriteString("versionId", wf.VersionId);
-        w.WriteString("activeVersionId", wf.Active ? wf.VersionId : null);
         w.WriteStartArray("nodes");
         var x = 0;
         foreach (var n in wf.Nodes)
@@ -260,12 +259,9 @@ public static class N8nApi
                 w.WriteNull("retryOf");
                 w.WriteNull("retrySuccessId");
                 w.WriteString("status", x.Status);
-                WriteTime(w, "createdAt", x.StartedAt);
                 WriteTime(w, "startedAt", x.StartedAt);
                 WriteTime(w, "stoppedAt", x.StoppedAt);
-                w.WriteNull("deletedAt");
                 w.WriteString("workflowId", x.WorkflowId);
-                w.WriteString("workflowVersionId", x.VersionId);
                 w.WriteNull("waitTill");
                 w.WriteEndObject();
             }
