@@ -28,30 +28,13 @@ public sealed class HttpTests : IAsyncLifetime
 
     private SimulatorCredentials Credentials => _sim.Options.Credentials;
 
-    private static AuthenticationHeaderValue Basic(string user, string secret) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + secret)));
+    private static AuthenticationHeaderValue Basic(string user, string secret) => SimulatorRequests.Basic(user, secret);
 
-    private HttpRequestMessage Lrs(string url)
-    {
-        var r = new HttpRequestMessage(HttpMethod.Get, url);
-        r.Headers.Authorization = Basic(Credentials.LrsUsername, Credentials.LrsPassword);
-        r.Headers.Add("X-Experience-API-Version", "1.0.3");
-        return r;
-    }
+    private HttpRequestMessage Lrs(string url) => SimulatorRequests.Lrs(Credentials, url);
 
-    private HttpRequestMessage N8n(string url)
-    {
-        var r = new HttpRequestMessage(HttpMethod.Get, url);
-        r.Headers.Add("X-N8N-API-KEY", Credentials.N8nApiKey);
-        return r;
-    }
+    private HttpRequestMessage N8n(string url) => SimulatorRequests.N8n(Credentials, url);
 
-    private HttpRequestMessage Jira(string url)
-    {
-        var r = new HttpRequestMessage(HttpMethod.Get, url);
-        r.Headers.Authorization = Basic(Credentials.JiraEmail, Credentials.JiraApiToken);
-        return r;
-    }
+    private HttpRequestMessage Jira(string url) => SimulatorRequests.Jira(Credentials, url);
 
     private async Task<JsonElement> JsonAsync(HttpRequestMessage request)
     {

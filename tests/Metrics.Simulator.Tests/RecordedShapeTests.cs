@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Metrics.Simulator.Hosting;
@@ -41,9 +40,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     [Fact]
     public async Task Statements_ServedStatements_HaveTheRecordedXapiShape()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "lrs/xapi/statements?ascending=true&limit=500");
-        request.Headers.Authorization = Basic(Credentials.LrsUsername, Credentials.LrsPassword);
-        request.Headers.Add("X-Experience-API-Version", "1.0.3");
+        using var request = SimulatorRequests.Lrs(Credentials, "lrs/xapi/statements?ascending=true&limit=500");
         var served = await ItemsAsync(request, "statements");
 
         AssertShape(served, Recorded("xapi", "statements", "statements.json", "voiding.json"), typeof(XapiStatement),
@@ -71,8 +68,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     {
         var jql = Uri.EscapeDataString("project in (AIP, OPS, PRJ) ORDER BY updated ASC, id ASC");
         var fields = "issuetype,labels,reporter,assignee,created,updated,resolution,resolutiondate,status,parent,issuelinks";
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"jira/rest/api/3/search/jql?jql={jql}&fields={fields}&maxResults=100");
-        request.Headers.Authorization = Basic(Credentials.JiraEmail, Credentials.JiraApiToken);
+        using var request = SimulatorRequests.Jira(Credentials, $"jira/rest/api/3/search/jql?jql={jql}&fields={fields}&maxResults=100");
         var served = await ItemsAsync(request, "issues");
 
         AssertShape(served, Recorded("jira", "issues", "search.page1.json", "search.page2.json"), typeof(Metrics.Sources.Ticketing.JiraIssue),
@@ -85,14 +81,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     [Fact]
     public async Task Graph_ServedUsersDelta_HasTheRecordedShape()
     {
-        using var token = await _http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Credentials.GraphClientId,
-            ["client_secret"] = Credentials.GraphClientSecret,
-            ["scope"] = "https://graph.microsoft.com/.default",
-        }));
-        var tokenJson = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.Clone();
+        var tokenJson = await SimulatorRequests.GraphTokenAsync(_http, Credentials);
         AssertShape([tokenJson], [JsonDocument.Parse(VendorPages.Read("graph", "token.json")).RootElement.Clone()], typeof(Metrics.Sources.Directory.TokenResponse));
         using var request = new HttpRequestMessage(HttpMethod.Get, "graph/v1.0/users/delta?$select=" + Metrics.Sources.Directory.GraphDirectory.Select + "&$expand=" + Metrics.Sources.Directory.GraphDirectory.Expand);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.GetProperty("access_token").GetString());
@@ -106,14 +95,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     [Fact]
     public async Task Copilot_ServedUsageRowsAndSeats_HaveTheRecordedShapes()
     {
-        using var token = await _http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Credentials.GraphClientId,
-            ["client_secret"] = Credentials.GraphClientSecret,
-            ["scope"] = "https://graph.microsoft.com/.default",
-        }));
-        var accessToken = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        var accessToken = (await SimulatorRequests.GraphTokenAsync(_http, Credentials)).GetProperty("access_token").GetString();
         using var usage = new HttpRequestMessage(HttpMethod.Get, "graph/beta/reports/getMicrosoft365CopilotUsageUserDetail(period='D30')?$format=application/json");
         usage.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         using var seats = new HttpRequestMessage(HttpMethod.Get, "github/orgs/acme/copilot/billing/seats?per_page=100");
@@ -124,15 +106,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
         AssertShape(await ItemsAsync(seats, "seats"), Recorded("githubcopilot", "seats", "seats.page1.json", "seats.page2.json"), typeof(GitHubSeat));
     }
 
-    private static AuthenticationHeaderValue Basic(string user, string secret) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + secret)));
-
-    private HttpRequestMessage N8n(string url)
-    {
-        var r = new HttpRequestMessage(HttpMethod.Get, url);
-        r.Headers.Add("X-N8N-API-KEY", Credentials.N8nApiKey);
-        return r;
-    }
+    private HttpRequestMessage N8n(string url) => SimulatorRequests.N8n(Credentials, url);
 
     private async Task<List<JsonElement>> ItemsAsync(HttpRequestMessage request, string array)
     {
