@@ -22,42 +22,82 @@ public sealed class ComputeStats
 
     private readonly Dictionary<DateOnly, Dictionary<string, SourceCoverage>> _daily = [];
 
+    /// <summary>
+    /// The counters of the day being read, one entry per source seen on it. Events stream in time order and a day has a
+    /// handful of sources, so comparing a few short strings replaces three dictionary lookups (two of them hashing the
+    /// source) per event, which was a tenth of the engine's per-event time.
+    /// </summary>
+    private readonly List<(string Source, SourceCoverage Total, SourceCoverage? Daily)> _today = [];
+
+    private int _todayNumber = int.MinValue;
+
+    private bool _todayInRange;
+
     internal void Count(string source, bool resolved, int day, bool inRange)
     {
-        Count(_bySource, source, resolved);
-        if (inRange)
+        EventsRead++;
+        if (day != _todayNumber || inRange != _todayInRange)
         {
-            var date = DateOnly.FromDayNumber(day);
-            if (!_daily.TryGetValue(date, out var bySource))
-            {
-                bySource = new Dictionary<string, SourceCoverage>(StringComparer.Ordinal);
-                _daily[date] = bySource;
-            }
+            _today.Clear();
+            _todayNumber = day;
+            _todayInRange = inRange;
+        }
 
-            Count(bySource, source, resolved);
+        var entry = Today(source, day, inRange);
+        Add(entry.Total, resolved);
+        if (entry.Daily is { } daily)
+        {
+            Add(daily, resolved);
         }
     }
 
-    private void Count(Dictionary<string, SourceCoverage> into, string source, bool resolved)
+    private (string Source, SourceCoverage Total, SourceCoverage? Daily) Today(string source, int day, bool inRange)
     {
-        if (ReferenceEquals(into, _bySource))
+        foreach (var entry in _today)
         {
-            EventsRead++;
+            if (string.Equals(entry.Source, source, StringComparison.Ordinal))
+            {
+                return entry;
+            }
         }
 
+        var added = (source, Coverage(_bySource, source), inRange ? Coverage(DailyOf(day), source) : null);
+        _today.Add(added);
+        return added;
+    }
+
+    private Dictionary<string, SourceCoverage> DailyOf(int day)
+    {
+        var date = DateOnly.FromDayNumber(day);
+        if (!_daily.TryGetValue(date, out var bySource))
+        {
+            bySource = new Dictionary<string, SourceCoverage>(StringComparer.Ordinal);
+            _daily[date] = bySource;
+        }
+
+        return bySource;
+    }
+
+    private static SourceCoverage Coverage(Dictionary<string, SourceCoverage> into, string source)
+    {
         if (!into.TryGetValue(source, out var c))
         {
             c = new SourceCoverage();
             into[source] = c;
         }
 
+        return c;
+    }
+
+    private static void Add(SourceCoverage coverage, bool resolved)
+    {
         if (resolved)
         {
-            c.Resolved++;
+            coverage.Resolved++;
         }
         else
         {
-            c.Unresolved++;
+            coverage.Unresolved++;
         }
     }
 }

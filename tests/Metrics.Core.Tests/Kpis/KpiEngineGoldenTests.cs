@@ -93,6 +93,28 @@ public class KpiEngineGoldenTests
     }
 
     [Fact]
+    public void Compute_GoldenCompany_CountsEachDaysEventsPerSourceOnThatDay()
+    {
+        var stats = new ComputeStats();
+        var from = GoldenCompany.DayA.AddDays(-10);
+        ComputeGolden(from, GoldenCompany.DayB, stats).ForEach(_ => { });
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(GoldenCompany.TimeZone);
+        var expected = EventSet.Effective(GoldenInput.ParseEvents(GoldenCompany.Events + "\n" + GoldenCompany.LateEvents))
+            .Select(e => (Date: DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.Time, zone).DateTime), e.Source))
+            .Where(x => x.Date >= from && x.Date <= GoldenCompany.DayB)
+            .GroupBy(x => x)
+            .ToDictionary(g => g.Key, g => (long)g.Count());
+        var actual = stats.DailyBySource
+            .SelectMany(d => d.Value.Select(s => (Key: (d.Key, s.Key), Count: s.Value.Resolved + s.Value.Unresolved)))
+            .ToDictionary(x => x.Key, x => x.Count);
+
+        Assert.True(expected.Count > 3, "the golden company has events of several sources on several days of the range");
+        Assert.Equal(expected.OrderBy(x => x.Key).ToList(), actual.OrderBy(x => x.Key).ToList());
+        Assert.Equal(2, stats.BySource["lowcode"].Unresolved);
+    }
+
+    [Fact]
     public void Compute_SameInputTwice_GivesIdenticalPoints()
     {
         var first = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);
