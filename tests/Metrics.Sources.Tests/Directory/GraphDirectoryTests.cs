@@ -197,12 +197,15 @@ public sealed class GraphDirectoryTests
     public void Merge_ManagerDeltaAndRemoval_UpdatesState()
     {
         var state = new Metrics.Sources.Directory.GraphDirectoryState();
-        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u1","mail":"a@x.com","department":"Ops"}""").RootElement);
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, Element(GraphPages.User("u1", "a@x.com", "a@x.com", "Ops", null, null)));
+        // The manager as a manager@delta list (the simulator's form): the recorded pages show only the manager object.
         Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u1","manager@delta":[{"@odata.type":"#microsoft.graph.user","id":"m9"}]}""").RootElement);
-        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u2","mail":"b@x.com"}""").RootElement);
-        Metrics.Sources.Directory.GraphDirectory.Merge(state, System.Text.Json.JsonDocument.Parse("""{"id":"u2","@removed":{"reason":"deleted"}}""").RootElement);
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, Element(GraphPages.User("u2", "b@x.com", "b@x.com", "Ops", null, null)));
+        Metrics.Sources.Directory.GraphDirectory.Merge(state, Element(GraphPages.Removed("u2").Set("@removed.reason", "deleted")));
 
         var u1 = Assert.Single(state.Users).Value;
         Assert.Equal(("a@x.com", "Ops", "m9"), (u1.Mail, u1.Department, u1.ManagerId));
     }
+
+    private static System.Text.Json.JsonElement Element(JsonNode node) => System.Text.Json.JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
 }

@@ -47,10 +47,10 @@ public sealed class N8nRecordedPagesTests
                 "/api/v1/workflows" => VendorPages.ServeAsync(ctx, Vendor, "workflows.json"),
                 "/api/v1/executions" when cursor is null => VendorPages.ServeAsync(ctx, Vendor, "executions.page1.json"),
                 "/api/v1/executions" when cursor == SecondPage && FailSecondPage > 0 && FailSecondPage-- > 0 =>
-                    VendorHost.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
+                    VendorHost.WriteJsonAsync(ctx, N8nPages.Error("Service unavailable"), 503),
                 "/api/v1/executions" when cursor == SecondPage => VendorPages.ServeAsync(ctx, Vendor, "executions.page2.json"),
                 _ when FailMembersOf is not null && req.Path == $"/api/v1/projects/{FailMembersOf}/users" && FailMembers > 0 && FailMembers-- > 0 =>
-                    VendorHost.WriteJsonAsync(ctx, "{\"message\":\"Service unavailable\"}", 503),
+                    VendorHost.WriteJsonAsync(ctx, N8nPages.Error("Service unavailable"), 503),
                 _ when req.Path.StartsWith("/api/v1/projects/", StringComparison.Ordinal) && MembersStatus == 200 =>
                     VendorPages.ServeAsync(ctx, Vendor, "project-users.json"),
                 _ when req.Path.StartsWith("/api/v1/projects/", StringComparison.Ordinal) =>

@@ -51,14 +51,14 @@ public sealed class N8nSourceTests
                 case "/api/v1/executions":
                     if (FailExecutionsOnce-- > 0)
                     {
-                        return VendorHost.WriteJsonAsync(ctx, "{\"message\":\"internal error\"}", 500);
+                        return VendorHost.WriteJsonAsync(ctx, Error("internal error"), 500);
                     }
 
                     var index = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
                     var next = index + 1 < Executions.Count ? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
                     return VendorHost.WriteJsonAsync(ctx, Page(next, [.. Executions[index]]));
                 default:
-                    return VendorHost.WriteJsonAsync(ctx, "{\"message\":\"not found\"}", 404);
+                    return VendorPages.ServeAsync(ctx, N8nPages.Vendor, "not-found.json", 404);
             }
         }
     }

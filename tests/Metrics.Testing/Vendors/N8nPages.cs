@@ -67,4 +67,7 @@ public static class N8nPages
             .Set("data", new JsonArray([.. items.Select(i => i.DeepClone())]))
             .Set("nextCursor", nextCursor)
             .ToJsonString();
+
+    /// <summary>n8n's error body (the recorded <c>not-found.json</c>) with this message.</summary>
+    public static string Error(string message) => VendorPages.Page(Vendor, "not-found.json").Set("message", message).ToJsonString();
 }
