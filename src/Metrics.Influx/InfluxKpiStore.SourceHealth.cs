@@ -42,6 +42,11 @@ public sealed partial class InfluxKpiStore
                 point = point.Field("lag_seconds", lag);
             }
 
+            if (h.People is { } people && h.DirectoryPeople is { } directoryPeople)
+            {
+                point = point.Field("people", (double)people).Field("directory_people", (double)directoryPeople);
+            }
+
             if (h.LastSuccess is { } success)
             {
                 point = point.Field("last_success", (double)success.ToUnixTimeSeconds());

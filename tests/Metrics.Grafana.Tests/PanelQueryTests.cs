@@ -179,6 +179,30 @@ public sealed partial class PanelQueryTests(DemoInflux influx)
     }
 
     [Fact]
+    public async Task DataHealth_PeopleCovered_IsEachSourcesPeopleOverTheDirectoryInTheTableAndTheTrend()
+    {
+        var board = GrafanaFiles.DashboardByUid("metrics-data-health");
+        var table = board.Panels.Single(p => p.Title == "Sources now");
+        var trend = board.Panels.Single(p => p.Title == "People of the directory covered per source");
+        var from = DemoData.DayStart(DemoData.HealthDay);
+        var to = DemoData.DayStart(DemoData.HealthDay.AddDays(1)).AddMilliseconds(-1);
+
+        var rows = (await influx.QueryAsync(Substitute(table.Targets[0]["query"]!.GetValue<string>(), from, to, null)))
+            .ToDictionary(s => s.Tags["source"], s => (People: s.Column("people").Single(), Covered: s.Column("people_covered").Single()), StringComparer.Ordinal);
+        var lines = (await influx.QueryAsync(Substitute(trend.Targets[0]["query"]!.GetValue<string>(), from, to, null)))
+            .ToDictionary(s => s.Tags["source"], s => s.Column().OfType<double>().Last(), StringComparer.Ordinal);
+
+        Assert.Equal(DemoData.PeopleCovered.Keys.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(DemoData.PeopleCovered.Keys.Order(StringComparer.Ordinal), lines.Keys.Order(StringComparer.Ordinal));
+        foreach (var (source, (people, of)) in DemoData.PeopleCovered)
+        {
+            Assert.Equal(people, rows[source].People);
+            Assert.Equal((double)people / of, rows[source].Covered!.Value, 12);
+            Assert.Equal((double)people / of, lines[source], 12);
+        }
+    }
+
+    [Fact]
     public async Task TierRanking_RangeEndingOnDayA_ShowsTheSalesFrontlineTier()
     {
         var (_, query) = Find("metrics-enablement", TierRankingPanel, "A");

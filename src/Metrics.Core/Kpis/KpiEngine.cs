@@ -17,6 +17,13 @@ public sealed class ComputeStats
     /// <summary>Resolved and unresolved events per source (events whose person has no record covering their day).</summary>
     public IReadOnlyDictionary<string, SourceCoverage> BySource => _bySource;
 
+    /// <summary>
+    /// How many people of the directory each source covers: on the range's last day, the people in scope with a
+    /// resolved event of the source in the <see cref="PeopleCoverage.Days"/> days ending on it. Set once the whole range
+    /// has been computed; only sources that sent a resolved event appear (the directory itself sends none).
+    /// </summary>
+    public PeopleCoverage? People { get; internal set; }
+
     /// <summary>The same per day of the computed range (by the event's day): bounded by days times sources.</summary>
     public IReadOnlyDictionary<DateOnly, Dictionary<string, SourceCoverage>> DailyBySource => _daily;
 
@@ -33,7 +40,8 @@ public sealed class ComputeStats
 
     private bool _todayInRange;
 
-    internal void Count(string source, bool resolved, int day, bool inRange)
+    /// <summary>Counts one event; returns the source's counters over the whole read.</summary>
+    internal SourceCoverage Count(string source, bool resolved, int day, bool inRange)
     {
         EventsRead++;
         if (day != _todayNumber || inRange != _todayInRange)
@@ -49,6 +57,8 @@ public sealed class ComputeStats
         {
             Add(daily, resolved);
         }
+
+        return entry.Total;
     }
 
     private (string Source, SourceCoverage Total, SourceCoverage? Daily) Today(string source, int day, bool inRange)
@@ -102,11 +112,21 @@ public sealed class ComputeStats
     }
 }
 
+/// <summary>People of the directory covered by each source on <see cref="Date"/>, against the directory's headcount.</summary>
+public sealed record PeopleCoverage(DateOnly Date, int Headcount, IReadOnlyDictionary<string, int> BySource)
+{
+    /// <summary>The window, as the data-health board's other per-source counts.</summary>
+    public const int Days = 28;
+}
+
 public sealed class SourceCoverage
 {
     public long Resolved { get; internal set; }
 
     public long Unresolved { get; internal set; }
+
+    /// <summary>Per person of the directory, the last day of a resolved event of the source (for <see cref="PeopleCoverage"/>).</summary>
+    internal int[]? LastDayByPerson { get; set; }
 }
 
 /// <summary>
@@ -314,6 +334,8 @@ public sealed class KpiEngine
                     _stats.DaysComputed++;
                 }
             }
+
+            _stats.People = CountPeopleCoverage(to);
         }
 
         /// <summary>
@@ -378,11 +400,21 @@ public sealed class KpiEngine
             var department = -1;
             var level = Level.Frontline;
             var resolved = person >= 0 && _directory.TryGet(person, day, out department, out level);
-            _stats.Count(e.Source, resolved, day, day >= _from);
+            var coverage = _stats.Count(e.Source, resolved, day, day >= _from);
             if (!resolved)
             {
                 return;
             }
+
+            // For PeopleCoverage: the source's counters are at hand already, so this costs no lookup.
+            var lastDays = coverage.LastDayByPerson;
+            if (lastDays is null || lastDays.Length != _directory.PersonCount)
+            {
+                lastDays = NewDayArray(_directory.PersonCount);
+                coverage.LastDayByPerson = lastDays;
+            }
+
+            lastDays[person] = day;
 
             var frontline = level == Level.Frontline;
             switch (e.Type)
@@ -449,6 +481,33 @@ public sealed class KpiEngine
                 default:
                     break;
             }
+        }
+
+        private PeopleCoverage CountPeopleCoverage(int day)
+        {
+            var headcount = 0;
+            var covered = _stats.BySource.Where(kv => kv.Value.LastDayByPerson is not null)
+                .Select(kv => (Source: kv.Key, Days: kv.Value.LastDayByPerson!))
+                .ToList();
+            var bySource = covered.ToDictionary(c => c.Source, _ => 0, StringComparer.Ordinal);
+            for (var p = 0; p < _directory.PersonCount; p++)
+            {
+                if (!_directory.TryGet(p, day, out _, out _))
+                {
+                    continue;
+                }
+
+                headcount++;
+                foreach (var (source, days) in covered)
+                {
+                    if (days[p] > day - PeopleCoverage.Days)
+                    {
+                        bySource[source]++;
+                    }
+                }
+            }
+
+            return new PeopleCoverage(DateOnly.FromDayNumber(day), headcount, bySource);
         }
 
         private int ToolOf(CanonicalEvent e)

@@ -24,7 +24,9 @@ public interface IKpiStore
 /// <summary>
 /// The health of one source after a sync attempt. <see cref="Events"/> and <see cref="Unresolved"/> are states over the
 /// last 28 days of the journal; <see cref="Rejected"/> counts this attempt; <see cref="Failures"/> is the number of
-/// consecutive failed attempts (0 after a success). No person identifier.
+/// consecutive failed attempts (0 after a success). <see cref="People"/> is how many of the <see cref="DirectoryPeople"/>
+/// people in scope today had a resolved event of the source in the last 28 days (null for a source that never sent
+/// one, like the directory). No person identifier.
 /// </summary>
 public sealed record SourceHealth(
     string Source,
@@ -34,4 +36,6 @@ public sealed record SourceHealth(
     long Rejected,
     double? LagSeconds,
     DateTimeOffset? LastSuccess,
-    int Failures);
+    int Failures,
+    int? People = null,
+    int? DirectoryPeople = null);

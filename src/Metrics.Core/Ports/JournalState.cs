@@ -58,6 +58,15 @@ public sealed class JournalState(IEventJournal journal)
         return _journal.SetStateAsync(CoverageKey(day), JsonSerializer.Serialize(counts), cancellationToken);
     }
 
+    /// <summary>People of the directory each source covered, as the last recompute through its today counted them; null before.</summary>
+    public async Task<Kpis.PeopleCoverage?> GetPeopleCoverageAsync(CancellationToken cancellationToken = default) =>
+        await _journal.GetStateAsync(PeopleCoverageKey, cancellationToken) is { } json
+            ? JsonSerializer.Deserialize<Kpis.PeopleCoverage>(json)
+            : null;
+
+    public Task SetPeopleCoverageAsync(Kpis.PeopleCoverage coverage, CancellationToken cancellationToken = default) =>
+        _journal.SetStateAsync(PeopleCoverageKey, JsonSerializer.Serialize(coverage), cancellationToken);
+
     /// <summary>A directory connector's own round state (delta link, merged users), in the connector's JSON shape.</summary>
     public async Task<T?> GetDirectoryStateAsync<T>(string directory, JsonSerializerOptions options, CancellationToken cancellationToken = default)
         where T : class =>
@@ -67,6 +76,8 @@ public sealed class JournalState(IEventJournal journal)
 
     public Task SetDirectoryStateAsync<T>(string directory, T state, JsonSerializerOptions options, CancellationToken cancellationToken = default) =>
         _journal.SetStateAsync("directory:" + directory, JsonSerializer.Serialize(state, options), cancellationToken);
+
+    private const string PeopleCoverageKey = "coverage-people";
 
     private static string NewestEventKey(string source) => "newest-event:" + source;
 

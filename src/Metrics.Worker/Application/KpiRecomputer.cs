@@ -145,6 +145,11 @@ public sealed class KpiRecomputer(
 
         var written = await store.ReplaceRangeAsync(from, to, Reporting(), cancellationToken);
         await CoverageState.RecordAsync(journal, Today, from, to, stats.DailyBySource, cancellationToken);
+        if (stats.People is { } people && people.Date == Today)
+        {
+            // Only a range through today says who the sources cover now; a recompute of old days leaves it alone.
+            await new JournalState(journal).SetPeopleCoverageAsync(people, cancellationToken);
+        }
         progress?.Report(new RecomputeProgress(to, daysTotal, daysTotal, written, stopwatch.Elapsed));
         Log.Recomputed(logger, from, to, written, stats.EventsRead, stopwatch.ElapsedMilliseconds);
         return new RecomputeResult(from, to, written, stats.EventsRead, stats.BySource, stopwatch.Elapsed);

@@ -25,6 +25,7 @@ public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store,
 
         var now = timeProvider.GetUtcNow();
         var coverage = await CoverageState.SumAsync(journal, recomputer.Today, cancellationToken);
+        var people = await _state.GetPeopleCoverageAsync(cancellationToken);
         var health = new List<SourceHealth>();
         foreach (var attempt in attempted)
         {
@@ -36,6 +37,7 @@ public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store,
 
             var newest = await journal.NewestEventTimeAsync(attempt.Source, cancellationToken);
             var (events, unresolved) = coverage.GetValueOrDefault(attempt.Source);
+            int? covered = people is not null && people.BySource.TryGetValue(attempt.Source, out var n) ? n : null;
             health.Add(new SourceHealth(
                 attempt.Source,
                 now,
@@ -44,7 +46,9 @@ public sealed class SourceHealthReporter(IEventJournal journal, IKpiStore store,
                 attempt.BadItemCount,
                 newest is { } t ? Math.Max(0, (now - t).TotalSeconds) : null,
                 state.LastSuccess,
-                state.Failures));
+                state.Failures,
+                covered,
+                covered is null ? null : people!.Headcount));
         }
 
         await store.WriteSourceHealthAsync(health, cancellationToken);

@@ -115,6 +115,25 @@ public class KpiEngineGoldenTests
     }
 
     [Fact]
+    public void Compute_GoldenCompany_PeopleCoveredPerSourceOnTheLastDay()
+    {
+        var stats = new ComputeStats();
+
+        ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB, stats).ForEach(_ => { });
+
+        // In scope on 03-10: 11 (ivan left). 28 days = 02-11..03-10.
+        // lowcode: alice, dave, erin, grace, judy, bob, niaj, carol (ai.used), heidi (pr1); ivan left, zed is unknown.
+        // lms: alice t2, bob t4/k1, grace t5, judy t6, frank t7, dave t8 (an enrolment is an event too), carol t9,
+        // mallory k2; heidi's completion was retracted (the retraction, void-1, is no event of hers in the KPIs).
+        // ticketing: dave p1/w-done, frank p2/d2/y-*, judy p3, erin c2a/d1, niaj d3, heidi x-m2; alice's X events are
+        // from 02-01, before the window.
+        var people = Assert.IsType<PeopleCoverage>(stats.People);
+        Assert.Equal(GoldenCompany.DayB, people.Date);
+        Assert.Equal(11, people.Headcount);
+        Assert.Equal(new Dictionary<string, int> { ["lowcode"] = 9, ["lms"] = 8, ["ticketing"] = 6 }, people.BySource);
+    }
+
+    [Fact]
     public void Compute_SameInputTwice_GivesIdenticalPoints()
     {
         var first = ComputeGolden(GoldenCompany.DayA, GoldenCompany.DayB);

@@ -80,23 +80,35 @@ public static class DemoData
 
     /// <summary>
     /// Hourly <c>source_health</c> points of normal operation: every sync succeeds, a few items rejected, lowcode has
-    /// two events of people the directory does not cover (the golden company's unknown person and leaver).
+    /// two events of people the directory does not cover (the golden company's unknown person and leaver); the people
+    /// each source covers are the golden company's on day B (<see cref="PeopleCovered"/>).
     /// </summary>
     public static IEnumerable<string> HealthyLines(DateTimeOffset from, DateTimeOffset to)
     {
         for (var t = from; t < to; t = t.AddHours(1))
         {
             var hour = (int)(t - from).TotalHours;
-            yield return SourceHealthLine("lms", t, events: 12, unresolved: 0, rejected: hour % 6 == 0 ? 1 : 0, lagSeconds: 90, lastSuccess: t, failures: 0);
-            yield return SourceHealthLine("lowcode", t, events: 11, unresolved: 2, rejected: 0, lagSeconds: 300, lastSuccess: t, failures: 0);
-            yield return SourceHealthLine("ticketing", t, events: 25, unresolved: 0, rejected: 0, lagSeconds: 45, lastSuccess: t, failures: 0);
+            yield return SourceHealthLine("lms", t, events: 12, unresolved: 0, rejected: hour % 6 == 0 ? 1 : 0, lagSeconds: 90, lastSuccess: t, failures: 0, PeopleCovered["lms"]);
+            yield return SourceHealthLine("lowcode", t, events: 11, unresolved: 2, rejected: 0, lagSeconds: 300, lastSuccess: t, failures: 0, PeopleCovered["lowcode"]);
+            yield return SourceHealthLine("ticketing", t, events: 25, unresolved: 0, rejected: 0, lagSeconds: 45, lastSuccess: t, failures: 0, PeopleCovered["ticketing"]);
         }
     }
 
+    /// <summary>
+    /// People of the golden company's directory each source covers on day B, as the worker computes them
+    /// (KpiEngineGoldenTests works them out: 11 in scope; lms 8, lowcode 9, ticketing 6).
+    /// </summary>
+    public static IReadOnlyDictionary<string, (int People, int Of)> PeopleCovered { get; } = new Dictionary<string, (int, int)>(StringComparer.Ordinal)
+    {
+        ["lms"] = (8, 11),
+        ["lowcode"] = (9, 11),
+        ["ticketing"] = (6, 11),
+    };
+
     /// <summary>One point of the measurement grafana/README.md defines (fields as floats, time in seconds).</summary>
-    public static string SourceHealthLine(string source, DateTimeOffset time, double events, double unresolved, double rejected, double lagSeconds, DateTimeOffset lastSuccess, double failures) =>
+    public static string SourceHealthLine(string source, DateTimeOffset time, double events, double unresolved, double rejected, double lagSeconds, DateTimeOffset lastSuccess, double failures, (int People, int Of)? covered = null) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"source_health,source={source} events={events:R},unresolved={unresolved:R},rejected={rejected:R},lag_seconds={lagSeconds:R},last_success={lastSuccess.ToUnixTimeSeconds()},failures={failures:R} {time.ToUnixTimeSeconds()}");
+            $"source_health,source={source} events={events:R},unresolved={unresolved:R},rejected={rejected:R},lag_seconds={lagSeconds:R},last_success={lastSuccess.ToUnixTimeSeconds()},failures={failures:R}{(covered is { } c ? $",people={c.People},directory_people={c.Of}" : "")} {time.ToUnixTimeSeconds()}");
 
     /// <summary>A KPI point as the worker writes it (docs/schema.md).</summary>
     public static string KpiLine(string kpi, string window, string? department, DateOnly day, double value)

@@ -232,6 +232,19 @@ public sealed class SyncEndToEndTests(InfluxDbFixture influx) : IClassFixture<In
             Expect(d.AddDays(-4), Ops, "active_projects", "day", 0);
             Expect(d.AddDays(-4), Eng, "active_projects", "day", 1);
 
+            // People of the directory each source covers (data-health board): in scope today 6, with a resolved event
+            // of the source in the 28 days ending today (every event lies in D-15..D+1).
+            //   lms: olga (enrolment, excel-advanced), quinn, pablo, rita, sam; tara's only completion was voided -> 5.
+            //   lowcode: pablo (prototype, build, runs), sam (team project runs) -> 2.
+            //   ticketing: pablo, sam, quinn (ideas, OPS-55, AIP-2), olga (DEC-7), rita (DEC-8, AIP-1) -> 5.
+            //   directory: sends no events, so no coverage.
+            var coverage = await influx.QueryAsync(cli.Database, "SELECT last(\"people\") AS \"people\", last(\"directory_people\") AS \"of\" FROM \"source_health\" GROUP BY \"source\"");
+            Assert.Contains("\"source\":\"lms\"},\"columns\":[\"time\",\"people\",\"of\"],\"values\":[[", coverage, StringComparison.Ordinal);
+            Assert.Matches("\"source\":\"lms\"},[^}]*,5,6\\]\\]", coverage);
+            Assert.Matches("\"source\":\"lowcode\"},[^}]*,2,6\\]\\]", coverage);
+            Assert.Matches("\"source\":\"ticketing\"},[^}]*,5,6\\]\\]", coverage);
+            Assert.DoesNotContain("\"source\":\"directory\"", coverage, StringComparison.Ordinal);
+
             Assert.True(failures.Count == 0, $"{failures.Count} KPI values differ from the hand-computed ones:\n{string.Join("\n", failures)}\n\nsync output:\n{sync.Output}");
         }
         finally
