@@ -956,7 +956,7 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         private const string IsRetractedSql = "EXISTS (SELECT 1 FROM events WHERE type = 14 AND source = $source AND subject = $id)";
 
         private readonly SqliteCommand _find;
-        private readonly SqliteCommand _insert;
+        private readonly RawInsert _insert;
         private readonly SqliteCommand _update;
         private readonly SqliteCommand _isRetracted;
         private readonly SqliteCommand _setRetracted;
@@ -971,12 +971,11 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
             AddParameters(_find, ("$source", SqliteType.Text), ("$id", SqliteType.Text));
 
             // DO NOTHING on the (source, id) conflict: an existing key is then read and compared by the caller.
-            _insert = Command(connection, transaction, $"""
+            _insert = new RawInsert(connection, $"""
                 INSERT INTO events (time_ticks, source, id, type, offset_minutes, person, subject, ai_assisted, attributes, retracted)
                 VALUES ($time, $source, $id, $type, $offset, $person, $subject, $ai, $attributes, {IsRetractedSql})
                 ON CONFLICT DO NOTHING;
                 """);
-            AddEventParameters(_insert);
 
             _update = Command(connection, transaction, $"""
                 UPDATE events SET time_ticks = $time, type = $type, offset_minutes = $offset, person = $person,
@@ -1034,7 +1033,7 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         }
 
         /// <summary>Inserts the event unless its key exists; true when it was inserted.</summary>
-        public bool InsertIfNew(CanonicalEvent e, int code) => Write(_insert, e, code) == 1;
+        public bool InsertIfNew(CanonicalEvent e, int code) => _insert.Run(e, code);
 
         public void Update(CanonicalEvent e, int code) => Write(_update, e, code);
 
@@ -1074,6 +1073,67 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
             ("$subject", SqliteType.Text),
             ("$ai", SqliteType.Integer),
             ("$attributes", SqliteType.Text));
+
+        /// <summary>
+        /// The insert, the statement every new event runs, bound through SQLitePCL directly on the transaction's
+        /// connection: Microsoft.Data.Sqlite's parameter handling (type inference and a value check per parameter per
+        /// row) was about a fifth of the append's statement time. Parameters are bound by position, in the order of
+        /// <see cref="AddEventParameters"/>.
+        /// </summary>
+        private sealed class RawInsert : IDisposable
+        {
+            private readonly sqlite3 _db;
+            private readonly sqlite3_stmt _statement;
+
+            public RawInsert(SqliteConnection connection, string sql)
+            {
+                _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+                var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
+                SqliteException.ThrowExceptionForRC(rc, _db);
+                if (raw.sqlite3_bind_parameter_count(_statement) != 9 || raw.sqlite3_bind_parameter_index(_statement, "$attributes") != 9)
+                {
+                    throw new InvalidOperationException("the insert's parameters are not the nine event columns in order");
+                }
+            }
+
+            /// <summary>Inserts the event unless its key exists; true when it was inserted.</summary>
+            public bool Run(CanonicalEvent e, int code)
+            {
+                try
+                {
+                    Check(raw.sqlite3_bind_int64(_statement, 1, e.Time.UtcTicks));
+                    Check(raw.sqlite3_bind_text(_statement, 2, e.Source));
+                    Check(raw.sqlite3_bind_text(_statement, 3, e.Id));
+                    Check(raw.sqlite3_bind_int(_statement, 4, code));
+                    Check(raw.sqlite3_bind_int(_statement, 5, OffsetMinutes(e.Time)));
+                    Check(raw.sqlite3_bind_text(_statement, 6, e.Person));
+                    Check(e.Subject is { } subject ? raw.sqlite3_bind_text(_statement, 7, subject) : raw.sqlite3_bind_null(_statement, 7));
+                    Check(raw.sqlite3_bind_int(_statement, 8, e.AiAssisted ? 1 : 0));
+                    Check(raw.sqlite3_bind_text(_statement, 9, e.AttributesJson));
+                    var rc = raw.sqlite3_step(_statement);
+                    if (rc != raw.SQLITE_DONE)
+                    {
+                        SqliteException.ThrowExceptionForRC(rc, _db);
+                    }
+
+                    return raw.sqlite3_changes(_db) == 1;
+                }
+                finally
+                {
+                    raw.sqlite3_reset(_statement);
+                }
+            }
+
+            public void Dispose() => _statement.Dispose();
+
+            private void Check(int rc)
+            {
+                if (rc != raw.SQLITE_OK)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                }
+            }
+        }
 
         private static int Write(SqliteCommand command, CanonicalEvent e, int code)
         {
