@@ -510,6 +510,10 @@ public sealed class KpiEngine
             return new PeopleCoverage(DateOnly.FromDayNumber(day), headcount, bySource);
         }
 
+        /// <summary>
+        /// The tool bucket of an <c>ai.used</c>, from its attributes: the one KPI input that lives there, so a stream
+        /// that leaves attributes out to save work must still carry them for <c>ai.used</c>.
+        /// </summary>
         private int ToolOf(CanonicalEvent e)
         {
             if (_toolByAttributes.TryGetValue(e.AttributesJson, out var tool))
