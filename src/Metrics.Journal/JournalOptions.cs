@@ -20,6 +20,53 @@ public sealed class JournalOptions
     /// </summary>
     public int MaxSizeMiB { get; set; }
 
+    /// <summary>
+    /// Optional secret (at least 32 characters) that turns on keyed pseudonyms of person keys: events, directory records
+    /// and identity links are stored with HMAC-SHA256 pseudonyms instead of e-mail addresses or employee ids (see
+    /// docs/operations.md, "Pseudonymised journal"). A journal keeps the key it was started with; changing or removing it
+    /// needs a new journal. Never logged.
+    /// </summary>
+    public string? PseudonymKey { get; set; }
+
+    /// <summary><c>Journal:PseudonymKey_FILE</c>: a file holding <see cref="PseudonymKey"/> (container secrets).</summary>
+    [Microsoft.Extensions.Configuration.ConfigurationKeyName("PseudonymKey_FILE")]
+    public string? PseudonymKeyFile { get; set; }
+
+    private string? _secretFileError;
+
+    /// <summary>Reads <see cref="PseudonymKeyFile"/> into <see cref="PseudonymKey"/>; a problem is reported by <see cref="Validate"/>, naming the setting only.</summary>
+    public void ReadSecretFile()
+    {
+        _secretFileError = null;
+        if (string.IsNullOrWhiteSpace(PseudonymKeyFile))
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(PseudonymKey))
+        {
+            _secretFileError = "Journal:PseudonymKey and Journal:PseudonymKey_FILE are alternatives; set only one of them";
+            return;
+        }
+
+        try
+        {
+            var secret = File.ReadAllText(PseudonymKeyFile).TrimEnd('\r', '\n');
+            if (secret.Length == 0)
+            {
+                _secretFileError = $"Journal:PseudonymKey_FILE '{PseudonymKeyFile}' is empty";
+            }
+            else
+            {
+                PseudonymKey = secret;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            _secretFileError = $"Journal:PseudonymKey_FILE '{PseudonymKeyFile}' cannot be read: {ex.GetType().Name}";
+        }
+    }
+
     /// <summary>The absolute file path the journal opens.</summary>
     public string FullPath() => System.IO.Path.GetFullPath(Path);
 
@@ -35,6 +82,16 @@ public sealed class JournalOptions
         if (Path.Trim().Equals(":memory:", StringComparison.OrdinalIgnoreCase) || Path.Contains("mode=memory", StringComparison.OrdinalIgnoreCase))
         {
             return "Journal:Path must be a file: an in-memory database would not be durable nor shared between operations";
+        }
+
+        if (_secretFileError is not null)
+        {
+            return _secretFileError;
+        }
+
+        if (Metrics.Core.Events.PersonPseudonyms.Validate(PseudonymKey) is { } keyError)
+        {
+            return keyError;
         }
 
         if (MaxSizeMiB < 0)

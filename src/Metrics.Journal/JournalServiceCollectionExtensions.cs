@@ -1,3 +1,4 @@
+using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Metrics.Journal;
 using Microsoft.Extensions.Configuration;
@@ -17,10 +18,13 @@ public static class JournalServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection(JournalOptions.SectionName))
+            .PostConfigure(o => o.ReadSecretFile())
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>();
         services.AddSingleton<SqliteEventJournal>(sp => new SqliteEventJournal(sp.GetRequiredService<IOptions<JournalOptions>>().Value));
-        services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<SqliteEventJournal>());
+        services.AddSingleton(sp => new PersonPseudonyms(sp.GetRequiredService<IOptions<JournalOptions>>().Value.PseudonymKey));
+        // Always behind the pseudonym door, keyed or not: it also refuses a pseudonymised journal opened without its key.
+        services.AddSingleton<IEventJournal>(sp => new PseudonymisingEventJournal(sp.GetRequiredService<SqliteEventJournal>(), sp.GetRequiredService<PersonPseudonyms>()));
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Metrics.Sources.Directory;
 /// Syncs the directory from Graph or the HR export as a dated snapshot (records change at the sync date in the org's
 /// zone), then upserts identity links from the directory and the optional mapping CSV.
 /// </summary>
-public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, TimeProvider clock, GraphDirectory graph) : IDirectorySource
+public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, TimeProvider clock, GraphDirectory graph, PersonPseudonyms? pseudonyms = null) : IDirectorySource
 {
     public const string SourceName = "directory";
 
@@ -43,7 +43,8 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
                 raw = await DirectoryCsv.ReadPeopleAsync(o.CsvPath!, Name, bad, cancellationToken);
             }
 
-            var snapshot = Snapshot(raw, o, bad);
+            // Compared with what the journal holds, so in its terms: pseudonyms when Journal:PseudonymKey is set.
+            var snapshot = Protect(Snapshot(raw, o, bad));
             var existing = await journal.LoadDirectoryAsync(cancellationToken);
             var syncDate = SyncDate(o);
             if (snapshot.Count == 0 && existing.Any(r => r.To is null || r.To > syncDate))
@@ -65,7 +66,7 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
 
         if (!string.IsNullOrWhiteSpace(o.IdentityMapPath))
         {
-            links.AddRange(await DirectoryCsv.ReadIdentityMapAsync(o.IdentityMapPath, Name, bad, cancellationToken));
+            links.AddRange((await DirectoryCsv.ReadIdentityMapAsync(o.IdentityMapPath, Name, bad, cancellationToken)).Select(Protect));
         }
 
         var known = (await journal.LoadIdentitiesAsync(cancellationToken)).ToDictionary(l => l.Identity, l => l.Person, StringComparer.Ordinal);
@@ -87,6 +88,12 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
 
         return new DirectorySyncResult(people, changed, closed, fresh.Count, bad);
     }
+
+    private List<SnapshotPerson> Protect(List<SnapshotPerson> snapshot) => pseudonyms is not { Enabled: true } p ? snapshot
+        : [.. snapshot.Select(x => x with { Person = p.Protect(x.Person), Identities = [.. x.Identities.Select(p.Protect)] })];
+
+    private IdentityLink Protect(IdentityLink link) => pseudonyms is not { Enabled: true } p ? link
+        : new IdentityLink(p.Protect(link.Identity), p.Protect(link.Person));
 
     /// <summary>The calendar date of now in the org's zone: the day a changed record closes and the new one opens.</summary>
     public DateOnly SyncDate(DirectoryOptions o)

@@ -23,8 +23,11 @@ public sealed class SourceSyncService(
     TimeProvider clock,
     IOptions<KpiOptions> kpiOptions,
     ILogger<SourceSyncService> logger,
-    SourceTelemetry? telemetry = null)
+    SourceTelemetry? telemetry = null,
+    PersonPseudonyms? pseudonyms = null)
 {
+    private readonly PersonPseudonyms _pseudonyms = pseudonyms ?? PersonPseudonyms.None;
+
     private readonly IReadOnlyList<IEventSource> _sources = sources.ToArray();
     private readonly IReadOnlyList<IDirectorySource> _directories = directories.ToArray();
 
@@ -140,7 +143,7 @@ public sealed class SourceSyncService(
                     result.Inserted += stored.Inserted;
                     result.Replaced += stored.Replaced;
                     result.Unchanged += stored.Unchanged;
-                    unresolved = accepted.Count(e => !known.Contains(e.Person));
+                    unresolved = accepted.Count(e => !known.Contains(_pseudonyms.Protect(e.Person)));
                     result.Unresolved += unresolved;
                     newest = await StoreNewestAsync(source.Name, newest, accepted.Max(e => e.Time), cancellationToken);
                 }
@@ -269,6 +272,12 @@ public sealed class SourceSyncService(
     /// directory or the mapping CSV wins); a link to a known person makes its identity known too.</summary>
     private async Task StoreLinksAsync(IReadOnlyList<IdentityLink> revealed, Dictionary<string, string> stored, HashSet<string> known, CancellationToken cancellationToken)
     {
+        // The journal holds pseudonyms when Journal:PseudonymKey is set: compare in its terms.
+        if (_pseudonyms.Enabled)
+        {
+            revealed = [.. revealed.Select(l => new IdentityLink(_pseudonyms.Protect(l.Identity), _pseudonyms.Protect(l.Person)))];
+        }
+
         var fresh = revealed.Where(l => !stored.ContainsKey(l.Identity)).ToList();
         if (fresh.Count > 0)
         {
