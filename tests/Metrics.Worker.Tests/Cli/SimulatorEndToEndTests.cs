@@ -55,5 +55,11 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
             .ToList();
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} differences, e.g.\n{string.Join("\n", mismatches.Take(10))}");
         Assert.Equal(fromTruth.Count, fromConnectors.Count);
+        // AI use by tool: the simulated AI tools land in their own buckets, not in "other". GitHub Copilot is absent:
+        // the simulator ships no identity map, so every seat's login stays unresolved and counts in no KPI.
+        var tools = fromConnectors.Where(p => p.Tool is not null && p.Value > 0).Select(p => p.Tool!).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain("other", tools);
+        string[] simulated = ["n8n", "jira", "chat", "teams", "word", "excel"];
+        Assert.True(simulated.All(tools.Contains), $"tools with users: {string.Join(", ", tools)}");
     }
 }
