@@ -31,10 +31,21 @@ public sealed class TelemetryWiringTests
     public async Task Start_RelativeOtlpEndpoint_FailsNamingTheSetting()
     {
         var journal = Path.Combine(Path.GetTempPath(), "metrics-wiring-" + Guid.NewGuid().ToString("N") + ".db");
-        await using var app = WorkerHost.BuildWebApp(["--urls", "http://127.0.0.1:0", "--Journal:Path", journal, "--Telemetry:OtlpEndpoint", "collector/otlp"]);
+        try
+        {
+            await using var app = WorkerHost.BuildWebApp(["--urls", "http://127.0.0.1:0", "--Journal:Path", journal, "--Telemetry:OtlpEndpoint", "collector/otlp"]);
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+            var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains(ex.Failures, f => f.Contains("Telemetry:OtlpEndpoint 'collector/otlp' is not an absolute http(s) URL.", StringComparison.Ordinal));
+            Assert.Contains(ex.Failures, f => f.Contains("Telemetry:OtlpEndpoint 'collector/otlp' is not an absolute http(s) URL.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            // The host may open the journal before validation fails; leave nothing behind in the shared temp folder.
+            foreach (var file in new[] { journal, journal + "-wal", journal + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 }
