@@ -30,22 +30,39 @@ public sealed partial class InfluxKpiStore
         var dayStarts = new Dictionary<DateOnly, DateTimeOffset>();
         var batch = new List<PointData>(Math.Min(_options.BatchSize, 4096));
         long written = 0;
-        foreach (var point in points)
+
+        // One batch is serialised and posted while the next is computed: the points come from the KPI engine as it
+        // walks the days, so waiting for every request left the engine idle for about half of a recompute. At most
+        // one request is in flight, in order, so a failed batch still stops the range before any later one is sent.
+        Task<int>? pending = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            batch.Add(ToPointData(point, from, to, dayStarts));
-            if (batch.Count >= _options.BatchSize)
+            foreach (var point in points)
             {
-                await WriteBatchAsync(server, batch, cancellationToken);
-                written += batch.Count;
-                batch.Clear();
+                cancellationToken.ThrowIfCancellationRequested();
+                batch.Add(ToPointData(point, from, to, dayStarts));
+                if (batch.Count >= _options.BatchSize)
+                {
+                    written += await CompletedAsync(pending);
+                    var full = batch;
+                    batch = new List<PointData>(full.Count);
+                    pending = Task.Run(() => WriteCountedAsync(server, full, cancellationToken), cancellationToken);
+                }
+            }
+
+            written += await CompletedAsync(pending);
+            pending = null;
+            if (batch.Count > 0)
+            {
+                written += await WriteCountedAsync(server, batch, cancellationToken);
             }
         }
-
-        if (batch.Count > 0)
+        catch when (pending is not null)
         {
-            await WriteBatchAsync(server, batch, cancellationToken);
-            written += batch.Count;
+            // No request may outlive the call that started it: a caller that gives up on the range (bad point,
+            // cancellation) must be able to rely on nothing more being written to it afterwards.
+            await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
 
         Log.RangeReplaced(_logger, from, to, _url, written);
@@ -170,6 +187,14 @@ public sealed partial class InfluxKpiStore
                 Log.DeleteUnsupported(_logger, _url, (int?)ex.StatusCode ?? 0);
             }
         }
+    }
+
+    private static Task<int> CompletedAsync(Task<int>? pending) => pending ?? Task.FromResult(0);
+
+    private async Task<int> WriteCountedAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken)
+    {
+        await WriteBatchAsync(server, batch, cancellationToken);
+        return batch.Count;
     }
 
     private Task WriteBatchAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken) =>
