@@ -9,25 +9,8 @@ using Metrics.Simulator.Vendors;
 namespace Metrics.Simulator.Tests;
 
 /// <summary>The vendor endpoints over real HTTP on Kestrel (127.0.0.1, port 0).</summary>
-public sealed class HttpTests : IAsyncLifetime
+public sealed class HttpTests : SimulatorHttpTests
 {
-    private RunningSimulator _sim = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sim = await TestCompany.StartAsync(TestCompany.Options(employees: 60, days: 60));
-        _http = new HttpClient { BaseAddress = _sim.BaseUrl };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _sim.DisposeAsync();
-    }
-
-    private SimulatorCredentials Credentials => _sim.Options.Credentials;
-
     private static AuthenticationHeaderValue Basic(string user, string secret) => SimulatorRequests.Basic(user, secret);
 
     private HttpRequestMessage Lrs(string url) => SimulatorRequests.Lrs(Credentials, url);
@@ -38,7 +21,7 @@ public sealed class HttpTests : IAsyncLifetime
 
     private async Task<JsonElement> JsonAsync(HttpRequestMessage request)
     {
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
@@ -52,7 +35,7 @@ public sealed class HttpTests : IAsyncLifetime
         while (!string.IsNullOrEmpty(url))
         {
             using var request = Lrs(url);
-            using var response = await _http.SendAsync(request);
+            using var response = await Http.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.True(response.Headers.Contains("X-Experience-API-Consistent-Through"));
             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -67,7 +50,7 @@ public sealed class HttpTests : IAsyncLifetime
             url = more;
         }
 
-        var listed = _sim.Simulation.Lrs.Statements.Where(s => !s.Voided).Select(s => s.Id).ToList();
+        var listed = Sim.Simulation.Lrs.Statements.Where(s => !s.Voided).Select(s => s.Id).ToList();
         Assert.Equal(listed, ids);
         Assert.Equal(stored.Order(), stored);
     }
@@ -75,7 +58,7 @@ public sealed class HttpTests : IAsyncLifetime
     [Fact]
     public async Task Statements_SinceAndUntil_FilterOnStoredExclusiveInclusive()
     {
-        var all = _sim.Simulation.Lrs.Statements.Where(s => !s.Voided).ToList();
+        var all = Sim.Simulation.Lrs.Statements.Where(s => !s.Voided).ToList();
         var since = all[10].Stored;
         var until = all[40].Stored;
         var body = await JsonAsync(Lrs($"lrs/xapi/statements?ascending=true&limit=0&since={Uri.EscapeDataString(XapiGenerator.Stored(since))}&until={Uri.EscapeDataString(XapiGenerator.Stored(until))}"));
@@ -86,10 +69,10 @@ public sealed class HttpTests : IAsyncLifetime
     [Fact]
     public async Task Statements_VoidedStatementId_ReturnsTheVoidedStatementOnly()
     {
-        var voided = _sim.Simulation.Lrs.Statements.First(s => s.Voided).Id;
+        var voided = Sim.Simulation.Lrs.Statements.First(s => s.Voided).Id;
         var body = await JsonAsync(Lrs("lrs/xapi/statements?voidedStatementId=" + voided));
         Assert.Equal(voided, body.GetProperty("id").GetString());
-        using var direct = await _http.SendAsync(Lrs("lrs/xapi/statements?statementId=" + voided));
+        using var direct = await Http.SendAsync(Lrs("lrs/xapi/statements?statementId=" + voided));
         Assert.Equal(HttpStatusCode.NotFound, direct.StatusCode);
     }
 
@@ -106,7 +89,7 @@ public sealed class HttpTests : IAsyncLifetime
         }
         while (cursor is not null);
 
-        Assert.Equal(_sim.Simulation.N8n.Executions.Count, ids.Count);
+        Assert.Equal(Sim.Simulation.N8n.Executions.Count, ids.Count);
         Assert.Equal(ids.OrderDescending(), ids);
     }
 
@@ -122,14 +105,14 @@ public sealed class HttpTests : IAsyncLifetime
     [Fact]
     public async Task Executions_LimitAbove250_Returns400()
     {
-        using var response = await _http.SendAsync(N8n("n8n/api/v1/executions?limit=251"));
+        using var response = await Http.SendAsync(N8n("n8n/api/v1/executions?limit=251"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]
     public async Task SearchJql_UpdatedEpochBounds_ReturnsExactlyTheIssuesInTheWindowByPages()
     {
-        var issues = _sim.Simulation.Jira.Issues;
+        var issues = Sim.Simulation.Jira.Issues;
         var from = issues[issues.Count / 4].Updated!.Value;
         var to = issues[issues.Count / 2].Updated!.Value;
         var jql = $"(project in (AIP, OPS, PRJ)) AND updated >= {from.ToUnixTimeMilliseconds()} AND updated <= {to.ToUnixTimeMilliseconds()} ORDER BY updated ASC, id ASC";
@@ -173,21 +156,21 @@ public sealed class HttpTests : IAsyncLifetime
     [InlineData("project = TEST", HttpStatusCode.OK)]
     public async Task SearchJql_Restriction_UnboundedOrUnknownRejected(string jql, HttpStatusCode expected)
     {
-        using var response = await _http.SendAsync(Jira("jira/rest/api/3/search/jql?jql=" + Uri.EscapeDataString(jql)));
+        using var response = await Http.SendAsync(Jira("jira/rest/api/3/search/jql?jql=" + Uri.EscapeDataString(jql)));
         Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
     public async Task Search_RemovedEndpoint_Returns410()
     {
-        using var response = await _http.SendAsync(Jira("jira/rest/api/3/search?jql=project%20%3D%20AIP"));
+        using var response = await Http.SendAsync(Jira("jira/rest/api/3/search?jql=project%20%3D%20AIP"));
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
     }
 
     [Fact]
     public async Task UsersDelta_WithToken_PagesToADeltaLink()
     {
-        using var tokenResponse = await _http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var tokenResponse = await Http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = Credentials.GraphClientId,
@@ -197,7 +180,7 @@ public sealed class HttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
         var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
         var count = 0;
-        string? link = new Uri(_sim.BaseUrl, "graph/v1.0/users/delta?$select=id,mail,department&$expand=manager($select=id)").AbsoluteUri;
+        string? link = new Uri(Sim.BaseUrl, "graph/v1.0/users/delta?$select=id,mail,department&$expand=manager($select=id)").AbsoluteUri;
         string? delta = null;
         while (link is not null)
         {
@@ -210,8 +193,8 @@ public sealed class HttpTests : IAsyncLifetime
             delta = body.TryGetProperty("@odata.deltaLink", out var d) ? d.GetString() : delta;
         }
 
-        Assert.Equal(_sim.Simulation.Graph.Users.Count, count);
-        Assert.StartsWith(_sim.BaseUrl.AbsoluteUri, delta, StringComparison.Ordinal);
+        Assert.Equal(Sim.Simulation.Graph.Users.Count, count);
+        Assert.StartsWith(Sim.BaseUrl.AbsoluteUri, delta, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -221,7 +204,7 @@ public sealed class HttpTests : IAsyncLifetime
     [InlineData("graph/v1.0/users/delta")]
     public async Task VendorEndpoints_WithoutCredentials_Return401(string url)
     {
-        using var response = await _http.GetAsync(url);
+        using var response = await Http.GetAsync(url);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -231,15 +214,15 @@ public sealed class HttpTests : IAsyncLifetime
         var wrong = new HttpRequestMessage(HttpMethod.Get, "lrs/xapi/statements");
         wrong.Headers.Authorization = Basic(Credentials.LrsUsername, "nope");
         wrong.Headers.Add("X-Experience-API-Version", "1.0.3");
-        using var lrs = await _http.SendAsync(wrong);
+        using var lrs = await Http.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, lrs.StatusCode);
 
         var key = new HttpRequestMessage(HttpMethod.Get, "n8n/api/v1/workflows");
         key.Headers.Add("X-N8N-API-KEY", "nope");
-        using var n8n = await _http.SendAsync(key);
+        using var n8n = await Http.SendAsync(key);
         Assert.Equal(HttpStatusCode.Unauthorized, n8n.StatusCode);
 
-        using var token = await _http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var token = await Http.PostAsync($"login/{Credentials.GraphTenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = Credentials.GraphClientId,
@@ -253,7 +236,7 @@ public sealed class HttpTests : IAsyncLifetime
     {
         var r = new HttpRequestMessage(HttpMethod.Get, "lrs/xapi/statements");
         r.Headers.Authorization = Basic(Credentials.LrsUsername, Credentials.LrsPassword);
-        using var response = await _http.SendAsync(r);
+        using var response = await Http.SendAsync(r);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -265,7 +248,7 @@ public sealed class HttpTests : IAsyncLifetime
     {
         using var request = N8n("n8n/api/v1/workflows");
         request.Headers.Add(FaultMiddleware.Header, fault);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(expected != HttpStatusCode.InternalServerError, response.Headers.RetryAfter is not null);
     }
@@ -273,7 +256,7 @@ public sealed class HttpTests : IAsyncLifetime
     [Fact]
     public async Task FaultQuery_Malformed_ReturnsTruncatedJson()
     {
-        using var response = await _http.SendAsync(Jira("jira/rest/api/3/search/jql?simulator-fault=malformed&fields=summary&jql=project%20%3D%20AIP"));
+        using var response = await Http.SendAsync(Jira("jira/rest/api/3/search/jql?simulator-fault=malformed&fields=summary&jql=project%20%3D%20AIP"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
         Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(text));
@@ -285,17 +268,17 @@ public sealed class HttpTests : IAsyncLifetime
         using var request = N8n("n8n/api/v1/projects");
         request.Headers.Add(FaultMiddleware.Header, "slow");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(watch.Elapsed >= _sim.Options.Faults.SlowDelay - TimeSpan.FromMilliseconds(50), watch.Elapsed.ToString());
+        Assert.True(watch.Elapsed >= Sim.Options.Faults.SlowDelay - TimeSpan.FromMilliseconds(50), watch.Elapsed.ToString());
     }
 
     [Fact]
     public async Task GroundTruth_Endpoint_ServesTheExportFiles()
     {
-        var events = await _http.GetStringAsync("ground-truth/events.jsonl");
-        Assert.Equal(_sim.Simulation.Truth.Events.Count, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        using var missing = await _http.GetAsync("ground-truth/nothing.txt");
+        var events = await Http.GetStringAsync("ground-truth/events.jsonl");
+        Assert.Equal(Sim.Simulation.Truth.Events.Count, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        using var missing = await Http.GetAsync("ground-truth/nothing.txt");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 }

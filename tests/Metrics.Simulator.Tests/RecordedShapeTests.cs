@@ -18,25 +18,8 @@ namespace Metrics.Simulator.Tests;
 /// with the same JSON types, and every recorded property the connector's DTOs read. A property the examples do not
 /// show is allowed only where it is listed below with the documentation that defines it.
 /// </summary>
-public sealed class RecordedShapeTests : IAsyncLifetime
+public sealed class RecordedShapeTests : SimulatorHttpTests
 {
-    private RunningSimulator _sim = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sim = await TestCompany.StartAsync(TestCompany.Options(employees: 60, days: 60));
-        _http = new HttpClient { BaseAddress = _sim.BaseUrl };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _sim.DisposeAsync();
-    }
-
-    private SimulatorCredentials Credentials => _sim.Options.Credentials;
-
     [Fact]
     public async Task Statements_ServedStatements_HaveTheRecordedXapiShape()
     {
@@ -81,7 +64,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     [Fact]
     public async Task Graph_ServedUsersDelta_HasTheRecordedShape()
     {
-        var tokenJson = await SimulatorRequests.GraphTokenAsync(_http, Credentials);
+        var tokenJson = await SimulatorRequests.GraphTokenAsync(Http, Credentials);
         AssertShape([tokenJson], [JsonDocument.Parse(VendorPages.Read("graph", "token.json")).RootElement.Clone()], typeof(Metrics.Sources.Directory.TokenResponse));
         using var request = new HttpRequestMessage(HttpMethod.Get, "graph/v1.0/users/delta?$select=" + Metrics.Sources.Directory.GraphDirectory.Select + "&$expand=" + Metrics.Sources.Directory.GraphDirectory.Expand);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.GetProperty("access_token").GetString());
@@ -95,7 +78,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
     [Fact]
     public async Task Copilot_ServedUsageRowsAndSeats_HaveTheRecordedShapes()
     {
-        var accessToken = (await SimulatorRequests.GraphTokenAsync(_http, Credentials)).GetProperty("access_token").GetString();
+        var accessToken = (await SimulatorRequests.GraphTokenAsync(Http, Credentials)).GetProperty("access_token").GetString();
         using var usage = new HttpRequestMessage(HttpMethod.Get, "graph/beta/reports/getMicrosoft365CopilotUsageUserDetail(period='D30')?$format=application/json");
         usage.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         using var seats = new HttpRequestMessage(HttpMethod.Get, "github/orgs/acme/copilot/billing/seats?per_page=100");
@@ -110,7 +93,7 @@ public sealed class RecordedShapeTests : IAsyncLifetime
 
     private async Task<List<JsonElement>> ItemsAsync(HttpRequestMessage request, string array)
     {
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{request.RequestUri}: {(int)response.StatusCode} {text}");
         var items = JsonDocument.Parse(text).RootElement.GetProperty(array).EnumerateArray().Select(e => e.Clone()).ToList();
