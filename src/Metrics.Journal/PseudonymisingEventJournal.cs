@@ -6,7 +6,7 @@ namespace Metrics.Journal;
 
 /// <summary>
 /// The journal's door for person keys: every event's person, every directory record's person and both sides of every
-/// identity link pass <see cref="PersonPseudonyms.Protect"/> before the inner journal stores them, so the file holds only
+/// identity link pass <see cref="PersonPseudonyms.Protect(string)"/> before the inner journal stores them, so the file holds only
 /// pseudonyms when <c>Journal:PseudonymKey</c> is set. Kept outside the SQLite journal, whose append path is tuned
 /// on its own. The first use checks the key against the journal's record of it: a journal started with clear keys,
 /// pseudonymised with another key, or pseudonymised and opened without the key is refused, since its joins would
@@ -38,7 +38,7 @@ public sealed class PseudonymisingEventJournal(IEventJournal inner, PersonPseudo
     {
         ArgumentNullException.ThrowIfNull(links);
         await CheckKeyAsync(cancellationToken);
-        await inner.UpsertIdentitiesAsync(pseudonyms.Enabled ? [.. links.Select(l => new IdentityLink(pseudonyms.Protect(l.Identity), pseudonyms.Protect(l.Person)))] : links, cancellationToken);
+        await inner.UpsertIdentitiesAsync(pseudonyms.Enabled ? [.. links.Select(pseudonyms.Protect)] : links, cancellationToken);
     }
 
     public async IAsyncEnumerable<CanonicalEvent> StreamAsync(DateTimeOffset fullHistoryBefore, DateTimeOffset end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

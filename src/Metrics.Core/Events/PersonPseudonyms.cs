@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Metrics.Core.Directory;
 
 namespace Metrics.Core.Events;
 
@@ -7,7 +8,7 @@ namespace Metrics.Core.Events;
 /// Keyed pseudonyms of person keys (<c>Journal:PseudonymKey</c>): HMAC-SHA256 of the normalised key, so the same person
 /// gets the same pseudonym in events, directory records and identity links, and every join still holds, while the
 /// journal file alone reveals no e-mail address or employee id. Without the key a pseudonym cannot be reversed nor
-/// recomputed from a guessed address. <see cref="Protect"/> is idempotent (a pseudonym maps to itself), so a caller may
+/// recomputed from a guessed address. <see cref="Protect(string)"/> is idempotent (a pseudonym maps to itself), so a caller may
 /// protect a key before comparing it with stored ones and the journal's boundary protecting it again changes nothing.
 /// </summary>
 public sealed class PersonPseudonyms
@@ -46,6 +47,13 @@ public sealed class PersonPseudonyms
 
         var hash = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(person));
         return Prefix + Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>The link with both its identity and its person protected; the link itself when no key is set.</summary>
+    public IdentityLink Protect(IdentityLink link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return _key is null ? link : new IdentityLink(Protect(link.Identity), Protect(link.Person));
     }
 
     public static bool IsPseudonym(string value)

@@ -92,8 +92,7 @@ public sealed class DirectorySyncSource(IOptions<DirectoryOptions> options, Time
     private List<SnapshotPerson> Protect(List<SnapshotPerson> snapshot) => pseudonyms is not { Enabled: true } p ? snapshot
         : [.. snapshot.Select(x => x with { Person = p.Protect(x.Person), Identities = [.. x.Identities.Select(p.Protect)] })];
 
-    private IdentityLink Protect(IdentityLink link) => pseudonyms is not { Enabled: true } p ? link
-        : new IdentityLink(p.Protect(link.Identity), p.Protect(link.Person));
+    private IdentityLink Protect(IdentityLink link) => pseudonyms?.Protect(link) ?? link;
 
     /// <summary>The calendar date of now in the org's zone: the day a changed record closes and the new one opens.</summary>
     public DateOnly SyncDate(DirectoryOptions o)

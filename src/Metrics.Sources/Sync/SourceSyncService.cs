@@ -275,7 +275,7 @@ public sealed class SourceSyncService(
         // The journal holds pseudonyms when Journal:PseudonymKey is set: compare in its terms.
         if (_pseudonyms.Enabled)
         {
-            revealed = [.. revealed.Select(l => new IdentityLink(_pseudonyms.Protect(l.Identity), _pseudonyms.Protect(l.Person)))];
+            revealed = [.. revealed.Select(_pseudonyms.Protect)];
         }
 
         var fresh = revealed.Where(l => !stored.ContainsKey(l.Identity)).ToList();
