@@ -1,3 +1,4 @@
 using Metrics.Demo;
+using Metrics.Worker.Cli;
 
-return await DemoCommand.Build(Console.Out, Console.Error).Parse(args).InvokeAsync();
+return await MetricsCli.InvokeTerminableAsync(DemoCommand.Build(Console.Out, Console.Error), args);

@@ -72,6 +72,42 @@ public sealed class DemoCommandTests(InfluxDbFixture influx) : IClassFixture<Inf
         Assert.Contains("--influx-url http://127.0.0.1:9 does not answer /ping", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Main_SigtermDuringTheBackfill_StopsAtOnceWith143AndTheNextRunCompletesTheBackfill()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "metrics-demo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(state);
+        // A year of 2,000 people: a backfill of many seconds, so the signal lands inside it.
+        string[] args = ["--employees", "2000", "--days", "365", "--influx-url", influx.Url, "--state", state, "--Influx:Database", influx.NewDatabase()];
+        try
+        {
+            using (var demo = new MetricsProcess(state, args, "metrics-demo.dll"))
+            {
+                Assert.True(await demo.WaitForErrorTextAsync("pulling the sources", TimeSpan.FromMinutes(2)), demo.Error);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                demo.Terminate();
+                var exit = await demo.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+                // Before the entry point handled SIGTERM, the host's console lifetime took it and the backfill went on.
+                Assert.True(exit == 143, $"exit {exit} after {clock.Elapsed.TotalSeconds:F1} s: {demo.Error}");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"SIGTERM took {clock.Elapsed.TotalSeconds:F1} s");
+                Assert.DoesNotContain("backfill done", demo.Error, StringComparison.Ordinal);
+            }
+
+            var next = await RunAsync(["--exit-after-backfill", .. args]);
+
+            Assert.True(next.Code == 0, next.Error);
+            Assert.Contains("lms: ok", next.Error, StringComparison.Ordinal);
+            Assert.Contains("Where to look next", next.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);

@@ -34,8 +34,16 @@ public static class MetricsCli
     /// SIGTERM to stop the host, which one-shot commands do not wait on), so a SIGTERM reached no command: a recompute
     /// went on, and a request in flight, such as an InfluxDB delete, held the process until its own timeout.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        InvokeTerminableAsync(Build(output, error), args);
+
+    /// <summary>
+    /// Runs <paramref name="root"/> with SIGTERM cancelling the command's token (exit <see cref="Terminated"/>); shared by
+    /// every executable whose commands build a host, since any host's console lifetime would swallow the signal.
+    /// </summary>
+    public static async Task<int> InvokeTerminableAsync(RootCommand root, string[] args)
     {
+        ArgumentNullException.ThrowIfNull(root);
         using var terminate = new CancellationTokenSource();
         using var sigterm = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -44,7 +52,7 @@ public static class MetricsCli
             terminate.Cancel();
             _ = Task.Delay(TerminationGrace).ContinueWith(_ => Environment.Exit(Terminated), TaskScheduler.Default);
         });
-        var code = await Build(output, error).Parse(args).InvokeAsync(cancellationToken: terminate.Token);
+        var code = await root.Parse(args).InvokeAsync(cancellationToken: terminate.Token);
         return terminate.IsCancellationRequested ? Terminated : code;
     }
 

@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Metrics.Worker.Tests.Cli;
+namespace Metrics.Testing;
 
-/// <summary>The real <c>metrics</c> executable as a child process, for tests that kill it or run it as a service.</summary>
+/// <summary>
+/// A real executable of the solution (<c>metrics</c> by default, or <c>metrics-demo</c>) as a child process, for tests that
+/// kill it or run it as a service; the assembly must sit beside the test assembly.
+/// </summary>
 public sealed class MetricsProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
 
-    public MetricsProcess(string workingDirectory, IEnumerable<string> args)
+    public MetricsProcess(string workingDirectory, IEnumerable<string> args, string assembly = "metrics.dll")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +22,7 @@ public sealed class MetricsProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "metrics.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
