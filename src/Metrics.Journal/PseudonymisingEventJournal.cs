@@ -24,7 +24,14 @@ public sealed class PseudonymisingEventJournal(IEventJournal inner, PersonPseudo
     {
         ArgumentNullException.ThrowIfNull(events);
         await CheckKeyAsync(cancellationToken);
-        return await inner.AppendAsync(pseudonyms.Enabled ? [.. events.Select(e => e with { Person = pseudonyms.Protect(e.Person) })] : events, cancellationToken);
+        return await inner.AppendAsync(pseudonyms.Enabled ? Protect(events) : events, cancellationToken);
+    }
+
+    public async Task<AppendResult> AppendManyAsync(IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        await CheckKeyAsync(cancellationToken);
+        return await inner.AppendManyAsync(pseudonyms.Enabled ? Protect(batches, cancellationToken) : batches, cancellationToken);
     }
 
     public async Task ReplaceDirectoryAsync(IReadOnlyList<DirectoryRecord> records, CancellationToken cancellationToken = default)
@@ -89,6 +96,17 @@ public sealed class PseudonymisingEventJournal(IEventJournal inner, PersonPseudo
     public Task<string?> GetStateAsync(string key, CancellationToken cancellationToken = default) => inner.GetStateAsync(key, cancellationToken);
 
     public Task SetStateAsync(string key, string value, CancellationToken cancellationToken = default) => inner.SetStateAsync(key, value, cancellationToken);
+
+    private async IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> Protect(
+        IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> batches, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            yield return Protect(batch);
+        }
+    }
+
+    private CanonicalEvent[] Protect(IReadOnlyList<CanonicalEvent> events) => [.. events.Select(e => e with { Person = pseudonyms.Protect(e.Person) })];
 
     /// <summary>Disposes only its own lock: the inner journal belongs to whoever created it.</summary>
     public void Dispose() => _checkLock.Dispose();

@@ -46,15 +46,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
         var directory = Directory.CreateTempSubdirectory("metrics-bench-");
         try
         {
-            var events = Path.Combine(directory.FullName, "events.jsonl");
-            var people = Path.Combine(directory.FullName, "directory.csv");
-            var courses = Path.Combine(directory.FullName, "courses.csv");
-            var clock = Stopwatch.StartNew();
-            company.WriteDirectory(people);
-            BenchCompany.WriteCourses(courses);
-            company.WriteEvents(events);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"company: {company.People:N0} people, {company.EventCount:N0} events over {company.Days} days in random order ({new FileInfo(events).Length / (1024 * 1024):N0} MiB of JSON Lines, written in {clock.Elapsed.TotalSeconds:F0} s)"));
+            var (events, people, courses) = WriteCompany(directory.FullName);
 
             using var journal = new SqliteEventJournal(Path.Combine(directory.FullName, "journal.db"));
             await ImportAsync(journal, events, people, courses);
@@ -71,6 +63,53 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The import stage alone (<c>import</c> mode): the same company file, the JsonDocument limit, the importer's own
+    /// parser over the file without storing (what a pipelined import could reach at best on one thread), and the import.
+    /// </summary>
+    public async Task ImportOnlyAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("metrics-bench-");
+        try
+        {
+            var (events, people, courses) = WriteCompany(directory.FullName);
+
+            var clock = Begin();
+            var parsed = 0L;
+            using (var reader = new StreamReader(events, CanonicalImporter.StrictUtf8))
+            {
+                foreach (var (_, result) in CanonicalImporter.ParseEventLines(reader, new KpiOptions().TimeRange, TimeProvider.System))
+                {
+                    parsed += result.IsValid ? 1 : 0;
+                }
+            }
+
+            Report(new StageResult("importer's parser alone", parsed, "events", clock.Elapsed, null, "-", PeakMemory.PeakMiB()));
+
+            using var journal = new SqliteEventJournal(Path.Combine(directory.FullName, "journal.db"));
+            await ImportAsync(journal, events, people, courses);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private (string Events, string People, string Courses) WriteCompany(string directory)
+    {
+        var events = Path.Combine(directory, "events.jsonl");
+        var people = Path.Combine(directory, "directory.csv");
+        var courses = Path.Combine(directory, "courses.csv");
+        var clock = Stopwatch.StartNew();
+        company.WriteDirectory(people);
+        BenchCompany.WriteCourses(courses);
+        company.WriteEvents(events);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"company: {company.People:N0} people, {company.EventCount:N0} events over {company.Days} days in random order ({new FileInfo(events).Length / (1024 * 1024):N0} MiB of JSON Lines, written in {clock.Elapsed.TotalSeconds:F0} s)"));
+        return (events, people, courses);
     }
 
     private TimeSpan _cpuAtStart;

@@ -6,6 +6,8 @@ using Metrics.Bench;
 //   dotnet run -c Release --project tests/Metrics.Bench -- path [people] [events-per-person] [days]
 //     the whole user path at that scale, each stage with its rate, the limit measured in the same run, their ratio
 //     and its peak RSS (default 10,000 people, 50 events each, 365 days)
+//   dotnet run -c Release --project tests/Metrics.Bench -- import [people] [events-per-person] [days]
+//     the path's import stage alone, with the JsonDocument limit and the importer's parser alone (default 100,000 x 10)
 //   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch]
 //     the journal's append alone at that arrival order and batch size, then the same events again (all duplicates)
 //   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days]
@@ -17,6 +19,13 @@ if (mode == "path")
 {
     var company = new BenchCompany(Arg(1, 10_000), Arg(3, 365), Arg(2, 50));
     await new PathBench(company, Console.Out).RunAsync();
+    return;
+}
+
+if (mode == "import")
+{
+    var company = new BenchCompany(Arg(1, 100_000), Arg(3, 365), Arg(2, 10));
+    await new PathBench(company, Console.Out).ImportOnlyAsync();
     return;
 }
 

@@ -37,6 +37,23 @@ public sealed class PseudonymisingEventJournalTests
     }
 
     [Fact]
+    public async Task AppendManyAsync_WithKey_StoresEveryBatchPseudonymised()
+    {
+        using var temp = new TempJournal();
+        using var journal = new PseudonymisingEventJournal(temp.Journal, Pseudonyms);
+
+        var result = await journal.AppendManyAsync(new[]
+        {
+            new[] { Ev.Make("e1", person: "ana@example.com") },
+            new[] { Ev.Make("e2", person: "bo@example.com") },
+        }.ToAsyncEnumerable());
+
+        Assert.Equal(2, result.Inserted);
+        var persons = (await journal.StreamAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync()).Select(e => e.Person).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { Pseudonyms.Protect("ana@example.com"), Pseudonyms.Protect("bo@example.com") }.Order(StringComparer.Ordinal), persons);
+    }
+
+    [Fact]
     public async Task FirstUse_KeyOnAJournalWithClearKeys_Refused()
     {
         using var temp = new TempJournal();

@@ -35,6 +35,24 @@ public interface IEventJournal
     Task<AppendResult> AppendAsync(IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Appends a large import given as a sequence of batches, with the outcome and the dirty mark of appending each batch
+    /// in turn (the later line of a repeated key wins). A journal may store the whole sequence in one transaction at the
+    /// end, so nothing of it is durable before this returns; the default appends batch after batch.
+    /// </summary>
+    async Task<AppendResult> AppendManyAsync(IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var total = default(AppendResult);
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            var result = await AppendAsync(batch, cancellationToken);
+            total = new AppendResult(total.Inserted + result.Inserted, total.Replaced + result.Replaced, total.Unchanged + result.Unchanged);
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// Streams the effective events (deduplicated, retracted targets and retractions themselves left out), ordered by
     /// time, with <c>time &lt; end</c>; events before <paramref name="fullHistoryBefore"/> are streamed only when their
     /// type <see cref="EventTypes.NeedsFullHistory"/>. Memory does not grow with history.

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Metrics.Core.Directory;
 using System.Text;
 using Metrics.Core.Events;
@@ -195,36 +197,103 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
     {
         var stopwatch = Stopwatch.StartNew();
         using var reader = OpenText(path);
-        var batch = new List<CanonicalEvent>(BatchSize);
-        long number = 0;
-        var lastReport = TimeSpan.Zero;
-        foreach (var (line, result) in ParseEventLines(reader, _timeRange, timeProvider))
+
+        // One thread parses while the journal stores the previous batch: on two cores the two overlap, and the bounded
+        // channel keeps at most one batch waiting besides the one being parsed and the one being stored.
+        var channel = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parsing = Task.Run(() => ParseBatchesAsync(reader, path, channel.Writer, onIssue, stop.Token), CancellationToken.None);
+        AppendResult stored;
+        try
         {
-            number = line;
-            if (result.Value is { } e)
+            stored = await journal.AppendManyAsync(Batches(channel.Reader, progress, stopwatch, stop.Token), cancellationToken);
+        }
+        catch
+        {
+            // The parser must not outlive the import nor go on reading the file.
+            await stop.CancelAsync();
+            try
             {
-                batch.Add(e);
-                report.EventsAccepted++;
+                await parsing;
             }
-            else
+            catch (Exception parseFailure) when (parseFailure is OperationCanceledException or ChannelClosedException)
             {
-                report.EventsRejected++;
-                onIssue(new ImportIssue(path, number, result.Error!));
             }
 
-            if (batch.Count >= BatchSize)
-            {
-                await FlushAsync(batch, report, cancellationToken);
-                if (stopwatch.Elapsed - lastReport > TimeSpan.FromSeconds(1))
-                {
-                    lastReport = stopwatch.Elapsed;
-                    progress?.Report(new ImportProgress(number, report.EventsAccepted, report.EventsRejected, stopwatch.Elapsed));
-                }
-            }
+            throw;
         }
 
-        await FlushAsync(batch, report, cancellationToken);
-        progress?.Report(new ImportProgress(number, report.EventsAccepted, report.EventsRejected, stopwatch.Elapsed));
+        var (lines, accepted, rejected) = await parsing;
+        report.EventsAccepted += accepted;
+        report.EventsRejected += rejected;
+        report.EventsInserted += stored.Inserted;
+        report.EventsReplaced += stored.Replaced;
+        report.EventsUnchanged += stored.Unchanged;
+        progress?.Report(new ImportProgress(lines, accepted, rejected, stopwatch.Elapsed));
+    }
+
+    /// <summary>Parsed events of up to <see cref="BatchSize"/> lines, with the counts up to its last line for progress.</summary>
+    private sealed record ParsedBatch(List<CanonicalEvent> Events, long Line, long Accepted, long Rejected);
+
+    /// <summary>Runs on its own thread: reports rejected lines in file order and hands full batches to the journal.</summary>
+    private async Task<(long Lines, long Accepted, long Rejected)> ParseBatchesAsync(
+        TextReader reader, string path, ChannelWriter<ParsedBatch> writer, Action<ImportIssue> onIssue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = new List<CanonicalEvent>(BatchSize);
+            long number = 0, accepted = 0, rejected = 0;
+            foreach (var (line, result) in ParseEventLines(reader, _timeRange, timeProvider))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                number = line;
+                if (result.Value is { } e)
+                {
+                    batch.Add(e);
+                    accepted++;
+                }
+                else
+                {
+                    rejected++;
+                    onIssue(new ImportIssue(path, number, result.Error!));
+                }
+
+                if (batch.Count >= BatchSize)
+                {
+                    await writer.WriteAsync(new ParsedBatch(batch, number, accepted, rejected), cancellationToken);
+                    batch = new List<CanonicalEvent>(BatchSize);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await writer.WriteAsync(new ParsedBatch(batch, number, accepted, rejected), cancellationToken);
+            }
+
+            writer.Complete();
+            return (number, accepted, rejected);
+        }
+        catch (Exception ex)
+        {
+            writer.Complete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>The parsed batches as the journal takes them; progress is reported once a batch has been taken.</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> Batches(
+        ChannelReader<ParsedBatch> reader, IProgress<ImportProgress>? progress, Stopwatch stopwatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var lastReport = TimeSpan.Zero;
+        await foreach (var batch in reader.ReadAllAsync(cancellationToken))
+        {
+            yield return batch.Events;
+            if (stopwatch.Elapsed - lastReport > TimeSpan.FromSeconds(1))
+            {
+                lastReport = stopwatch.Elapsed;
+                progress?.Report(new ImportProgress(batch.Line, batch.Accepted, batch.Rejected, stopwatch.Elapsed));
+            }
+        }
     }
 
     /// <summary>
@@ -270,20 +339,6 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
         }
 
         return result;
-    }
-
-    private async Task FlushAsync(List<CanonicalEvent> batch, ImportReport report, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        var result = await journal.AppendAsync(batch, cancellationToken);
-        report.EventsInserted += result.Inserted;
-        report.EventsReplaced += result.Replaced;
-        report.EventsUnchanged += result.Unchanged;
-        batch.Clear();
     }
 
     private static StreamReader OpenText(string path)
