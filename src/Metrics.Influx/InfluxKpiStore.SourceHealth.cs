@@ -23,7 +23,8 @@ public sealed partial class InfluxKpiStore
         }
 
         var server = await DetectServerAsync(cancellationToken);
-        var batch = health.Select(h =>
+        using var batch = new KpiLineBatch(health.Count);
+        foreach (var line in health.Select(h =>
         {
             if (h.Source.Length == 0 || h.Source.Any(c => c == '\\' || char.IsControl(c)))
             {
@@ -53,7 +54,12 @@ public sealed partial class InfluxKpiStore
             }
 
             return point;
-        }).ToList();
+        }))
+        {
+            // A few points a sync: InfluxDB.Client's PointData lays them out, the KPI writes' request sends them.
+            batch.AddLine(line.ToLineProtocol());
+        }
+
         await WriteBatchAsync(server, batch, cancellationToken);
     }
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using InfluxDB.Client.Api.Domain;
-using InfluxDB.Client.Writes;
 using Metrics.Core.Kpis;
 
 namespace Metrics.Influx;
@@ -27,25 +24,25 @@ public sealed partial class InfluxKpiStore
         var end = KpiSchema.DayStart(to.AddDays(1), _zone);
         await MeasuredAsync(server, 0, () => DeleteRangeAsync(server, start, end, cancellationToken));
 
-        var dayStarts = new Dictionary<DateOnly, DateTimeOffset>();
-        var batch = new List<PointData>(Math.Min(_options.BatchSize, 4096));
+        var daySeconds = new Dictionary<DateOnly, long>();
+        var batch = new KpiLineBatch(_options.BatchSize);
         long written = 0;
 
-        // One batch is serialised and posted while the next is computed: the points come from the KPI engine as it
-        // walks the days, so waiting for every request left the engine idle for about half of a recompute. At most
-        // one request is in flight, in order, so a failed batch still stops the range before any later one is sent.
+        // One batch is posted while the next is computed: the points come from the KPI engine as it walks the days, so
+        // waiting for every request left the engine idle for about half of a recompute. At most one request is in
+        // flight, in order, so a failed batch still stops the range before any later one is sent.
         Task<int>? pending = null;
         try
         {
             foreach (var point in points)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                batch.Add(ToPointData(point, from, to, dayStarts));
+                batch.Add(point, Seconds(point, from, to, daySeconds));
                 if (batch.Count >= _options.BatchSize)
                 {
                     written += await CompletedAsync(pending);
                     var full = batch;
-                    batch = new List<PointData>(full.Count);
+                    batch = new KpiLineBatch(_options.BatchSize);
                     pending = Task.Run(() => WriteCountedAsync(server, full, cancellationToken), cancellationToken);
                 }
             }
@@ -64,13 +61,18 @@ public sealed partial class InfluxKpiStore
             await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
+        finally
+        {
+            batch.Dispose();
+        }
 
         Log.RangeReplaced(_logger, from, to, _url, written);
         activity?.SetTag("points", written);
         return written;
     }
 
-    private PointData ToPointData(KpiPoint point, DateOnly from, DateOnly to, Dictionary<DateOnly, DateTimeOffset> dayStarts)
+    /// <summary>Checks that a point can be stored as it is and gives its timestamp: the start of its day in the org zone.</summary>
+    private long Seconds(KpiPoint point, DateOnly from, DateOnly to, Dictionary<DateOnly, long> daySeconds)
     {
         if (point.Date < from || point.Date > to)
         {
@@ -80,6 +82,7 @@ public sealed partial class InfluxKpiStore
 
         if (!double.IsFinite(point.Value))
         {
+            // Always a float otherwise: InfluxDB fixes a field's type per shard, so counts written as integers would clash with ratios.
             throw new KpiStoreException($"KPI point {Describe(point)} has no finite value; ratios with a zero denominator are not written.");
         }
 
@@ -90,45 +93,22 @@ public sealed partial class InfluxKpiStore
             CheckTagValue(point, KpiSchema.DepartmentTag, point.Department);
         }
 
-        if (!dayStarts.TryGetValue(point.Date, out var dayStart))
-        {
-            dayStart = KpiSchema.DayStart(point.Date, _zone);
-            dayStarts[point.Date] = dayStart;
-        }
-
-        // The tiered breakdown lives in a measurement of its own: the spec's KPI series, the export and every board query
-        // on "kpi" stay exactly one series per (kpi, window, scope, department).
-        var measurement = point.Level is not null ? KpiSchema.ByLevelMeasurement
-            : point.Tool is not null ? KpiSchema.ByToolMeasurement
-            : KpiSchema.Measurement;
-        var data = PointData.Measurement(measurement)
-            .Tag(KpiSchema.KpiTag, point.Kpi)
-            .Tag(KpiSchema.WindowTag, point.Window)
-            .Tag(KpiSchema.ScopeTag, point.Department is null ? KpiSchema.OrgScope : KpiSchema.DepartmentScope);
-        if (point.Department is not null)
-        {
-            data = data.Tag(KpiSchema.DepartmentTag, point.Department);
-        }
-
-        if (point.Level is { } level)
-        {
-            data = data.Tag(KpiSchema.LevelTag, Metrics.Core.Directory.Levels.Name(level));
-        }
-
         if (point.Tool is not null)
         {
             CheckTagValue(point, KpiSchema.ToolTag, point.Tool);
-            data = data.Tag(KpiSchema.ToolTag, point.Tool);
         }
 
-        // Always a float: InfluxDB fixes a field's type per shard, so counts written as integers would clash with ratios.
-        return data
-            .Field(KpiSchema.ValueField, point.Value)
-            .Timestamp(dayStart, WritePrecision.S);
+        if (!daySeconds.TryGetValue(point.Date, out var seconds))
+        {
+            seconds = KpiSchema.DayStart(point.Date, _zone).ToUnixTimeSeconds();
+            daySeconds[point.Date] = seconds;
+        }
+
+        return seconds;
     }
 
     /// <summary>
-    /// Line protocol cannot carry every string: PointData drops empty tags, and InfluxDB reads a backslash or a control
+    /// Line protocol cannot carry every string: an empty tag is no tag, and InfluxDB reads a backslash or a control
     /// character in a tag value differently from how it was written. Such a name would be stored under another name.
     /// </summary>
     private static void CheckTagValue(KpiPoint point, string tag, string value)
@@ -191,14 +171,14 @@ public sealed partial class InfluxKpiStore
 
     private static Task<int> CompletedAsync(Task<int>? pending) => pending ?? Task.FromResult(0);
 
-    private async Task<int> WriteCountedAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken)
+    private async Task<int> WriteCountedAsync(InfluxServer server, KpiLineBatch batch, CancellationToken cancellationToken)
     {
-        await WriteBatchAsync(server, batch, cancellationToken);
-        return batch.Count;
+        using (batch)
+        {
+            await WriteBatchAsync(server, batch, cancellationToken);
+            return batch.Count;
+        }
     }
-
-    private Task WriteBatchAsync(InfluxServer server, List<PointData> batch, CancellationToken cancellationToken) =>
-        MeasuredAsync(server, batch.Count, () => server.Api == InfluxApi.V1 ? WriteV1Async(batch, cancellationToken) : WriteV2Async(batch, cancellationToken));
 
     /// <summary>Times one request into the write metrics; a cancellation by the caller is neither a success nor a failure.</summary>
     private async Task MeasuredAsync(InfluxServer server, int points, Func<Task> request)
@@ -223,32 +203,25 @@ public sealed partial class InfluxKpiStore
         _telemetry.WriteFinished(server.Api, points, succeeded: true, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
-    private Task WriteV1Async(List<PointData> batch, CancellationToken cancellationToken)
-    {
-        var body = new StringBuilder(batch.Count * 96);
-        foreach (var point in batch)
-        {
-            body.Append(point.ToLineProtocol()).Append('\n');
-        }
+    /// <summary>
+    /// <c>/write</c> (v1) or <c>/api/v2/write</c> with the same line protocol body. The v2 request is the one
+    /// InfluxDB.Client sent: org, bucket and precision as parameters, the token (or <c>user:password</c>) as
+    /// <c>Authorization: Token</c>.
+    /// </summary>
+    private Task WriteBatchAsync(InfluxServer server, KpiLineBatch batch, CancellationToken cancellationToken) =>
+        MeasuredAsync(server, batch.Count, () => PostAsync(server, batch, cancellationToken));
 
-        var text = body.ToString();
-        return WithTimeoutAsync($"Write of {batch.Count} KPI points", async ct =>
+    private Task PostAsync(InfluxServer server, KpiLineBatch batch, CancellationToken cancellationToken)
+    {
+        var v1 = server.Api == InfluxApi.V1;
+        var what = v1 ? $"Write of {batch.Count} KPI points to database '{_options.Database}'" : $"Write of {batch.Count} KPI points to bucket '{WriteBucket}'";
+        return WithTimeoutAsync(what, async ct =>
         {
-            using var content = new StringContent(text, Encoding.UTF8, "text/plain");
-            using var request = NewRequest(HttpMethod.Post, "write",
-                [("db", _options.Database), ("rp", _options.RetentionPolicy), ("precision", "s")], content);
+            using var request = v1
+                ? NewRequest(HttpMethod.Post, "write", [("db", _options.Database), ("rp", _options.RetentionPolicy), ("precision", "s")], batch)
+                : NewRequest(HttpMethod.Post, "api/v2/write", [("org", WriteOrg), ("bucket", WriteBucket), ("precision", "s")], batch, tokenAuth: true);
             using var response = await _http.SendAsync(request, ct);
-            await EnsureSuccessAsync(response, $"Write of {batch.Count} KPI points to database '{_options.Database}'", ct);
-            return 0;
-        }, cancellationToken);
-    }
-
-    private Task WriteV2Async(List<PointData> batch, CancellationToken cancellationToken)
-    {
-        var client = Client();
-        return WithTimeoutAsync($"Write of {batch.Count} KPI points to bucket '{WriteBucket}'", async ct =>
-        {
-            await client.GetWriteApiAsync().WritePointsAsync(batch, WriteBucket, WriteOrg, ct);
+            await EnsureSuccessAsync(response, what, ct);
             return 0;
         }, cancellationToken);
     }

@@ -241,7 +241,12 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
         }
     }
 
-    private HttpRequestMessage NewRequest(HttpMethod method, string path, IEnumerable<(string Key, string? Value)> query, HttpContent? content = null)
+    /// <summary>
+    /// A request with the configured credentials. <paramref name="tokenAuth"/> sends user and password as
+    /// <c>Authorization: Token user:password</c>, the form InfluxDB 1.8's v2 API documents (and InfluxDB.Client sent),
+    /// instead of Basic auth.
+    /// </summary>
+    private HttpRequestMessage NewRequest(HttpMethod method, string path, IEnumerable<(string Key, string? Value)> query, HttpContent? content = null, bool tokenAuth = false)
     {
         var queryString = string.Join('&', query
             .Where(p => !string.IsNullOrEmpty(p.Value))
@@ -250,6 +255,10 @@ public sealed partial class InfluxKpiStore : IKpiStore, IDisposable
         if (!string.IsNullOrEmpty(_options.Token))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Token", _options.Token);
+        }
+        else if (!string.IsNullOrEmpty(_options.Username) && tokenAuth)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Token", $"{_options.Username}:{_options.Password}");
         }
         else if (!string.IsNullOrEmpty(_options.Username))
         {

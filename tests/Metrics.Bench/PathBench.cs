@@ -310,7 +310,7 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
     }
 
     /// <summary>The store's layout (docs/schema.md) written by hand: tag values escaped for spaces and commas only.</summary>
-    private static string LineProtocol(KpiPoint p, TimeZoneInfo zone)
+    internal static string LineProtocol(KpiPoint p, TimeZoneInfo zone)
     {
         static string Tag(string v) => v.Replace(" ", "\\ ", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal);
         var sb = new StringBuilder(p.Level is not null ? "kpi_by_level" : p.Tool is not null ? "kpi_by_tool" : "kpi");

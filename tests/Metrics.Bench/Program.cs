@@ -8,6 +8,9 @@ using Metrics.Bench;
 //     and its peak RSS (default 10,000 people, 50 events each, 365 days)
 //   dotnet run -c Release --project tests/Metrics.Bench -- import [people] [events-per-person] [days]
 //     the path's import stage alone, with the JsonDocument limit and the importer's parser alone (default 100,000 x 10)
+//   dotnet run -c Release --project tests/Metrics.Bench -- write [people] [events] [days] [rounds]
+//     the KPI write alone: the engine's points computed into memory once, then the store's write and a raw
+//     line-protocol POST of the same points, rounds interleaved, with this process's and influxd's CPU
 //   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch]
 //     the journal's append alone at that arrival order and batch size, then the same events again (all duplicates)
 //   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days]
@@ -26,6 +29,12 @@ if (mode == "import")
 {
     var company = new BenchCompany(Arg(1, 100_000), Arg(3, 365), Arg(2, 10));
     await new PathBench(company, Console.Out).ImportOnlyAsync();
+    return;
+}
+
+if (mode == "write")
+{
+    await WriteBench.RunAsync(Arg(1, 10_000), args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 200_000, Arg(3, 365), Arg(4, 3), Console.Out);
     return;
 }
 
