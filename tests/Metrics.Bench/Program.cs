@@ -13,8 +13,10 @@ using Metrics.Bench;
 //     line-protocol POST of the same points, rounds interleaved, with this process's and influxd's CPU
 //   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch]
 //     the journal's append alone at that arrival order and batch size, then the same events again (all duplicates)
-//   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days]
-//     the engine alone on generated events, or appended to a journal and streamed back
+//   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days] [journal-file] [compute]
+//     the engine alone on generated events, or appended to a journal and streamed back; with a journal file, the
+//     journal is kept there and, when the file exists, streamed without appending again; with "compute", only the
+//     stream into the engine is run (not the bare scan nor the stream alone)
 var mode = args.Length > 0 ? args[0] : "path";
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 
@@ -51,7 +53,7 @@ var days = Arg(3, 365);
 var result = mode switch
 {
     "engine" => RecomputeBench.Engine(people, events, days),
-    "journal" => await RecomputeBench.JournalAsync(people, events, days),
+    "journal" => await RecomputeBench.JournalAsync(people, events, days, args.Length > 4 ? args[4] : null, args.Length > 5 && args[5] == "compute"),
     _ => throw new ArgumentException($"unknown mode '{mode}': path, engine or journal"),
 };
 

@@ -65,9 +65,16 @@ public static class RecomputeBench
         return new BenchResult(count, points, clock.Elapsed, []);
     }
 
-    public static async Task<BenchResult> JournalAsync(int people, long count, int days)
+    /// <summary>
+    /// Appends the events to a journal in time order, then scans, streams and computes from it. With
+    /// <paramref name="keep"/> the journal is that file and is kept: a file that exists already is streamed as it is
+    /// (a 50 M-event journal takes a quarter of an hour to append), so it must hold the same people, events and days.
+    /// <paramref name="computeOnly"/> skips the bare scan and the stream alone (for a profile of the engine's phase).
+    /// </summary>
+    public static async Task<BenchResult> JournalAsync(int people, long count, int days, string? keep = null, bool computeOnly = false)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"metrics-bench-{Guid.NewGuid():N}.db");
+        var path = keep ?? Path.Combine(Path.GetTempPath(), $"metrics-bench-{Guid.NewGuid():N}.db");
+        var reuse = keep is not null && File.Exists(keep);
         var phases = new List<(string, TimeSpan)>();
         try
         {
@@ -75,65 +82,81 @@ public static class RecomputeBench
             var cpu = TimeSpan.Zero;
             CpuSeconds(ref cpu);
             var clock = Stopwatch.StartNew();
-            var batch = new List<CanonicalEvent>(5000);
-            foreach (var e in Events(people, count, days))
+            if (!reuse)
             {
-                batch.Add(e);
-                if (batch.Count == batch.Capacity)
+                // The import command's transaction size (CanonicalImporter.BatchSize).
+                var batch = new List<CanonicalEvent>(50_000);
+                foreach (var e in Events(people, count, days))
                 {
-                    await journal.AppendAsync(batch);
-                    batch.Clear();
+                    batch.Add(e);
+                    if (batch.Count == batch.Capacity)
+                    {
+                        await journal.AppendAsync(batch);
+                        batch.Clear();
+                    }
                 }
+
+                await journal.AppendAsync(batch);
+                phases.Add(($"append (CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
             }
 
-            await journal.AppendAsync(batch);
-            phases.Add(($"append (CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
-
-            clock.Restart();
-            var scanned = 0L;
-            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            if (!computeOnly)
             {
-                connection.Open();
-                using var scan = connection.CreateCommand();
-                scan.CommandText = "SELECT source, id, type, time_ticks, offset_minutes, person, subject, ai_assisted, attributes FROM events " +
-                    "WHERE retracted = 0 AND type <> 14 ORDER BY time_ticks, source, id;";
-                using var reader = scan.ExecuteReader();
-                while (reader.Read())
+                clock.Restart();
+                var scanned = 0L;
+                using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
                 {
-                    scanned++;
+                    connection.Open();
+                    using var scan = connection.CreateCommand();
+                    scan.CommandText = "SELECT source, id, type, time_ticks, offset_minutes, person, subject, ai_assisted, attributes FROM events " +
+                        "WHERE retracted = 0 AND type <> 14 ORDER BY time_ticks, source, id;";
+                    using var reader = scan.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        scanned++;
+                    }
                 }
-            }
 
-            phases.Add(($"SQLite's scan of the same rows, no column read ({scanned:N0} rows, CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
+                phases.Add(($"SQLite's scan of the same rows, no column read ({scanned:N0} rows, CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
+
+                clock.Restart();
+                var streamGcs = GC.CollectionCount(0);
+                var streamPause = GC.GetTotalPauseDuration();
+                var streamed = 0L;
+                await foreach (var _ in journal.StreamAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue))
+                {
+                    streamed++;
+                }
+
+                phases.Add(($"stream alone ({streamed:N0} events, {GC.CollectionCount(0) - streamGcs} collections, GC pause {(GC.GetTotalPauseDuration() - streamPause).TotalSeconds:F2} s, CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
+            }
 
             clock.Restart();
             var gcs = GC.CollectionCount(0);
+            var fullGcs = GC.CollectionCount(2);
             var pause = GC.GetTotalPauseDuration();
-            var streamed = 0L;
-            await foreach (var _ in journal.StreamAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue))
-            {
-                streamed++;
-            }
-
-            phases.Add(($"stream alone ({streamed:N0} events, {GC.CollectionCount(0) - gcs} collections, GC pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s, CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
-
-            clock.Restart();
             var engine = new KpiEngine(new KpiOptions { TimeZone = "Europe/Berlin" });
             var to = Start.AddDays(days - 1);
             var (full, end) = engine.StreamBounds(Start, to);
             var points = 0L;
-            foreach (var _ in engine.Compute(journal.StreamAsync(full, end).ToBlockingEnumerable(), Directory(people), Catalog(), Start, to))
+            var digest = new PointDigest();
+            foreach (var point in engine.Compute(journal.StreamAsync(full, end).ToBlockingEnumerable(), Directory(people), Catalog(), Start, to))
             {
                 points++;
+                digest.Add(point);
             }
 
-            phases.Add(($"stream + compute (CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
+            phases.Add(($"points digest {digest}", TimeSpan.Zero));
+            phases.Add(($"stream + compute ({GC.CollectionCount(0) - gcs} collections, {GC.CollectionCount(2) - fullGcs} of them full, GC pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s, CPU {CpuSeconds(ref cpu):F1} s)", clock.Elapsed));
             return new BenchResult(count, points, clock.Elapsed, phases);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(path);
+            if (keep is null)
+            {
+                File.Delete(path);
+            }
         }
     }
 
@@ -145,5 +168,41 @@ public static class RecomputeBench
         var spent = now - previous;
         previous = now;
         return spent.TotalSeconds;
+    }
+}
+
+/// <summary>
+/// An order-sensitive digest of every point (day, group, KPI, window, tier, tool, value): two builds of the engine that
+/// print the same digest for the same journal computed the same points, which a count alone would not show.
+/// </summary>
+public sealed class PointDigest
+{
+    private ulong _hash = 14695981039346656037UL;
+
+    public void Add(KpiPoint point)
+    {
+        Mix(point.Date.DayNumber);
+        Mix(point.Department);
+        Mix(point.Kpi);
+        Mix(point.Window);
+        Mix(point.Level?.ToString());
+        Mix(point.Tool);
+        Mix(BitConverter.DoubleToInt64Bits(point.Value));
+    }
+
+    public override string ToString() => _hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    private void Mix(long value)
+    {
+        _hash = (_hash ^ (ulong)value) * 1099511628211UL;
+    }
+
+    private void Mix(string? text)
+    {
+        Mix(text?.Length ?? -1);
+        foreach (var c in text ?? string.Empty)
+        {
+            Mix(c);
+        }
     }
 }
