@@ -10,6 +10,11 @@ public sealed class OrgDirectory
     private readonly Dictionary<string, int> _departmentIndex = new(StringComparer.Ordinal);
     private readonly List<string> _departments = [];
     private readonly List<Entry[]> _records = [];
+
+    // Each person's newest record, in one flat array: most people have one record, and the engine asks for a person's
+    // record once per event and once per person and day, so the answer is usually one read here instead of two
+    // dependent reads (the list's slot, then the person's own array somewhere on the heap).
+    private Entry[] _newest = [];
     private readonly Dictionary<string, int> _aliases = new(StringComparer.Ordinal);
 
     private OrgDirectory()
@@ -62,6 +67,8 @@ public sealed class OrgDirectory
             directory._records.Add([.. list]);
         }
 
+        directory._newest = directory._records.Select(r => r.Length > 0 ? r[^1] : new Entry(int.MaxValue, int.MaxValue, -1, default)).ToArray();
+
         // Identities resolve to the person key's id; a directory key always wins over an alias of the same text.
         foreach (var link in identities ?? [])
         {
@@ -105,9 +112,17 @@ public sealed class OrgDirectory
     /// <summary>The department and level of a person on a day (<see cref="DateOnly.DayNumber"/>), if a record covers it.</summary>
     public bool TryGet(int person, int day, out int department, out Level level)
     {
+        var newest = _newest[person];
+        if (newest.From <= day)
+        {
+            department = newest.Department;
+            level = newest.Level;
+            return day < newest.To || NotCovered(out department, out level);
+        }
+
         var entries = _records[person];
         // A person has few records; a linear scan from the newest beats a binary search at this size.
-        for (var i = entries.Length - 1; i >= 0; i--)
+        for (var i = entries.Length - 2; i >= 0; i--)
         {
             var e = entries[i];
             if (e.From <= day)
@@ -123,6 +138,11 @@ public sealed class OrgDirectory
             }
         }
 
+        return NotCovered(out department, out level);
+    }
+
+    private static bool NotCovered(out int department, out Level level)
+    {
         department = -1;
         level = default;
         return false;

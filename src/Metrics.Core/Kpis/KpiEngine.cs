@@ -261,6 +261,16 @@ public sealed class KpiEngine
         public int CohortAdopted;
     }
 
+    /// <summary>An event read ahead, its day in the org zone, and its person's id, department and level that day (department -1: unresolved).</summary>
+    private struct Ahead
+    {
+        public CanonicalEvent Event;
+        public int Day;
+        public int Person;
+        public int Department;
+        public Level Level;
+    }
+
     private sealed class Run
     {
         private const int Ring = 28;
@@ -293,6 +303,10 @@ public sealed class KpiEngine
         private readonly int[] _cohortAdopted;
         private readonly int[] _departmentOrder;
         private int _cachedDay;
+
+        // The events read ahead of the one being applied, with their day and person resolved (see Fill).
+        private readonly Ahead[] _ahead = new Ahead[256];
+        private int _aheadCount;
         private int _from;
         private long _dayStartTicks = long.MaxValue;
         private long _dayEndTicks = long.MinValue;
@@ -322,8 +336,9 @@ public sealed class KpiEngine
         {
             _from = from;
             using var cursor = events.GetEnumerator();
-            var has = cursor.MoveNext();
-            var eventDay = has ? DayOf(cursor.Current) : int.MaxValue;
+            var next = 0;
+            var has = Fill(cursor);
+            var eventDay = has ? _ahead[0].Day : int.MaxValue;
             var day = Math.Min(from, eventDay);
             var ringValidThrough = day - 1;
 
@@ -337,9 +352,14 @@ public sealed class KpiEngine
                         throw new InvalidOperationException("events must be streamed in time order");
                     }
 
-                    Apply(cursor.Current, day);
-                    has = cursor.MoveNext();
-                    eventDay = has ? DayOf(cursor.Current) : int.MaxValue;
+                    Apply(in _ahead[next], day);
+                    if (++next == _aheadCount)
+                    {
+                        next = 0;
+                        has = Fill(cursor);
+                    }
+
+                    eventDay = has ? _ahead[next].Day : int.MaxValue;
                 }
 
                 ApplyAdoptions(day);
@@ -357,6 +377,39 @@ public sealed class KpiEngine
             }
 
             _stats.People = CountPeopleCoverage(to);
+        }
+
+        /// <summary>
+        /// Reads the next events and resolves their people. The directory lookups of a person key (hash, entry, key
+        /// text, the person's record) are chains of cache misses in tables of the company's size; done in a loop of
+        /// their own for a block of events, the lookups of successive events overlap instead of each waiting for the one
+        /// before, as they did inside the per-event work.
+        /// </summary>
+        private bool Fill(IEnumerator<CanonicalEvent> cursor)
+        {
+            var count = 0;
+            while (count < _ahead.Length && cursor.MoveNext())
+            {
+                var e = cursor.Current;
+                _ahead[count++] = new Ahead { Event = e, Day = DayOf(e) };
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                _ahead[i].Person = _directory.PersonId(_ahead[i].Event.Person);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                ref var a = ref _ahead[i];
+                if (a.Person < 0 || !_directory.TryGet(a.Person, a.Day, out a.Department, out a.Level))
+                {
+                    a.Department = -1;
+                }
+            }
+
+            _aheadCount = count;
+            return count > 0;
         }
 
         /// <summary>
@@ -415,12 +468,13 @@ public sealed class KpiEngine
             return total;
         }
 
-        private void Apply(CanonicalEvent e, int day)
+        private void Apply(in Ahead a, int day)
         {
-            var person = _directory.PersonId(e.Person);
-            var department = -1;
-            var level = Level.Frontline;
-            var resolved = person >= 0 && _directory.TryGet(person, day, out department, out level);
+            var e = a.Event;
+            var person = a.Person;
+            var department = a.Department;
+            var level = a.Level;
+            var resolved = department >= 0;
             var coverage = _stats.Count(e.Source, resolved, day, day >= _from);
             if (!resolved)
             {

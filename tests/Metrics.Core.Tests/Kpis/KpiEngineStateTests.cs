@@ -108,6 +108,83 @@ public class KpiEngineStateTests
         Assert.Contains(repeated, p => p.Kpi == "failed_projects" && p.Department == "B" && p.Value > 0);
     }
 
-    private static double Value(List<KpiPoint> points, DateOnly date, string? department, string kpi) =>
-        points.Single(p => p.Date == date && p.Department == department && p.Kpi == kpi && p.Level is null && p.Tool is null).Value;
+    [Fact]
+    public void Compute_ThousandsOfEventsOfMovers_LeaversJoinersAndUnknownKeys_ResolvedAsTheirRecordOnTheEventDay()
+    {
+        // Resolution runs ahead of the events in blocks; people with several records, gaps, leavers, joiners, an
+        // alias and unknown keys are resolved on each event's own day, across block and day boundaries.
+        var records = new List<DirectoryRecord>();
+        for (var i = 0; i < 40; i++)
+        {
+            var home = i < 20 ? "A" : "B";
+            switch (i)
+            {
+                case >= 5 and <= 9:
+                    records.Add(new DirectoryRecord($"p{i}", "A", Level.Manager, First.AddDays(-100), First.AddDays(10)));
+                    records.Add(new DirectoryRecord($"p{i}", "B", Level.Frontline, First.AddDays(10), null));
+                    break;
+                case 10 or 11:
+                    records.Add(new DirectoryRecord($"p{i}", home, Level.Specialist, First.AddDays(-100), First.AddDays(15)));
+                    break;
+                case 12:
+                    records.Add(new DirectoryRecord($"p{i}", home, Level.Specialist, First.AddDays(12), null));
+                    break;
+                case 13:
+                    records.Add(new DirectoryRecord($"p{i}", home, Level.Executive, First.AddDays(-100), First.AddDays(5)));
+                    records.Add(new DirectoryRecord($"p{i}", home, Level.Executive, First.AddDays(20), null));
+                    break;
+                default:
+                    records.Add(new DirectoryRecord($"p{i}", home, Level.Frontline, First.AddDays(-100), null));
+                    break;
+            }
+        }
+
+        var directory = OrgDirectory.Build(records, [new IdentityLink("alias-3", "p3")]);
+        string? DepartmentOn(string key, int day)
+        {
+            var person = key == "alias-3" ? "p3" : key;
+            var date = First.AddDays(day);
+            return records.SingleOrDefault(r => r.Person == person && r.From <= date && (r.To is null || date < r.To))?.Department;
+        }
+
+        var rng = new Random(3);
+        var events = new List<(int Day, CanonicalEvent Event)>();
+        for (var day = 0; day < 30; day++)
+        {
+            for (var i = 0; i < 120; i++)
+            {
+                var r = rng.Next(46);
+                var key = r < 40 ? $"p{r}" : r < 44 ? $"x{r}" : "alias-3";
+                var type = i % 6 == 0 ? EventType.ProposalSubmitted : EventType.AiUsed;
+                events.Add((day, new CanonicalEvent("s", events.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), type,
+                    new DateTimeOffset(First.AddDays(day).ToDateTime(new TimeOnly(8, 0)), TimeSpan.Zero).AddSeconds(i), key,
+                    type == EventType.AiUsed ? null : $"proposal-{events.Count}", false, "{}")));
+            }
+        }
+
+        var stats = new ComputeStats();
+        var points = Engine.Compute(events.Select(e => e.Event), directory, CourseCatalog.Empty, First, First.AddDays(29), stats).ToList();
+
+        for (var day = 0; day < 30; day++)
+        {
+            foreach (var department in new[] { "A", "B" })
+            {
+                var ofDay = events.Where(e => e.Day == day && DepartmentOn(e.Event.Person, day) == department).Select(e => e.Event).ToList();
+                var users = ofDay.Where(e => e.Type == EventType.AiUsed).Select(e => e.Person == "alias-3" ? "p3" : e.Person).Distinct().Count();
+                var proposals = ofDay.Count(e => e.Type == EventType.ProposalSubmitted);
+
+                Assert.Equal(users, Value(points, First.AddDays(day), department, "active_ai_users", "1d"));
+                Assert.Equal(proposals, Value(points, First.AddDays(day), department, "proposals", "1d"));
+            }
+        }
+
+        var unresolved = events.Count(e => DepartmentOn(e.Event.Person, e.Day) is null);
+        Assert.Equal(events.Count - unresolved, stats.BySource["s"].Resolved);
+        Assert.Equal(unresolved, stats.BySource["s"].Unresolved);
+        Assert.True(unresolved > 300, $"only {unresolved} unresolved events");
+    }
+
+    private static double Value(List<KpiPoint> points, DateOnly date, string? department, string kpi, string? window = null) =>
+        points.Single(p => p.Date == date && p.Department == department && p.Kpi == kpi && (window is null || p.Window == window)
+            && p.Level is null && p.Tool is null).Value;
 }
