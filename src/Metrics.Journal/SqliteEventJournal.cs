@@ -19,7 +19,7 @@ namespace Metrics.Journal;
 /// Microsoft.Data.Sqlite's async methods run synchronously, so the loops below call the synchronous ones and spare
 /// a Task per row; the public methods stay asynchronous for the port and for the writer lock.
 /// </remarks>
-public sealed class SqliteEventJournal : IEventJournal, IDisposable
+public sealed partial class SqliteEventJournal : IEventJournal, IDisposable
 {
     /// <summary>
     /// synchronous = FULL: in WAL mode NORMAL already survives kill -9 (a committed transaction is in the WAL, in the
@@ -1080,7 +1080,7 @@ public sealed class SqliteEventJournal : IEventJournal, IDisposable
         /// row) was about a fifth of the append's statement time. Parameters are bound by position, in the order of
         /// <see cref="AddEventParameters"/>.
         /// </summary>
-        private sealed class RawInsert : IDisposable
+        internal sealed class RawInsert : IDisposable
         {
             private readonly sqlite3 _db;
             private readonly sqlite3_stmt _statement;

@@ -60,11 +60,11 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
     private readonly PlausibleTimeRange _timeRange = options.Value.TimeRange;
 
     /// <summary>
-    /// Events per journal transaction. The journal sorts a batch by time before inserting it, so a larger batch of
-    /// events in random time order touches each page of the time-clustered table once instead of once per event, and
-    /// pays its fsync once: 50,000 appended 2.3x faster than 5,000 in random order (docs/performance.md). A crash
-    /// loses at most one uncommitted batch, which a re-import stores again (events upsert by key); a batch stays a few
-    /// MiB of memory.
+    /// Events per batch handed to the journal (and per transaction of the push API's chunks). A file of one batch takes
+    /// the journal's row path, which sorts the batch by time and commits it; a larger file is one call of
+    /// <see cref="IEventJournal.AppendManyAsync"/>, which the SQLite journal stages and merges in one transaction, so a
+    /// crash during the import stores none of it and the import is run again (events upsert by key). A batch stays a
+    /// few MiB of memory (docs/performance.md).
     /// </summary>
     public const int BatchSize = 50_000;
 

@@ -1,0 +1,515 @@
+using Metrics.Core.Events;
+using Metrics.Core.Ports;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Metrics.Journal;
+
+/// <summary>
+/// The bulk path of a large import: events are staged in arrival order in a temporary table of the import's own
+/// connection (sequential writes, no index), then merged into the events table in one transaction, set-based and in the
+/// table's key order, with exactly the outcome of appending the batches one after the other on the row path.
+/// </summary>
+/// <remarks>
+/// Durability: the staging table lives in SQLite's temporary file (under TMPDIR), which the operating system discards
+/// with the process. Nothing of the import is in the journal, nor reported stored, before the merge commits (one
+/// transaction, synchronous = FULL); a crash before that leaves the journal as it was and the import is run again, a
+/// crash after it leaves the whole import stored. Either way nothing accepted is counted twice.
+/// </remarks>
+public sealed partial class SqliteEventJournal
+{
+    /// <summary>Person values whose earliest staged event is kept in memory before they go to the staging's table.</summary>
+    private const int StagedPeopleLimit = 250_000;
+
+    /// <summary>
+    /// The merge rebuilds the (source, id) index by sorting instead of inserting into it row by row when at least this
+    /// share of the events table's rows after the merge is new: random inserts into a large index cost a page each.
+    /// </summary>
+    private const double RebuildIndexShare = 0.5;
+
+    /// <summary>
+    /// Each staged line in (source, id, arrival) order with the arrival number of its key's previous line (null for
+    /// the first) and the stored row of its key. Only the columns the pass needs go through the sort; a line's full
+    /// content is compared by <see cref="SameAsPreviousSql"/> or <see cref="SameAsStoredSql"/> when it has a predecessor.
+    /// </summary>
+    private const string WalkSql = """
+        SELECT w.time_ticks, w.offset_minutes, w.type, w.is_last, w.prev_seq,
+               e.time_ticks, e.offset_minutes, e.type, e.subject,
+               w.seq, w.source, w.subject
+        FROM (
+            SELECT seq, source, id, type, time_ticks, offset_minutes, subject,
+                lead(seq) OVER k IS NULL AS is_last, lag(seq) OVER k AS prev_seq
+            FROM temp.import_lines
+            WINDOW k AS (PARTITION BY source, id ORDER BY seq)
+        ) AS w
+        LEFT JOIN main.events AS e ON e.source = w.source AND e.id = w.id;
+        """;
+
+    /// <summary>The content the row path compares (<c>StoredRow.SameContent</c>): everything but the key and the retracted flag.</summary>
+    private const string SameContent = """
+        (a.type IS b.type AND a.time_ticks IS b.time_ticks AND a.offset_minutes IS b.offset_minutes AND a.person IS b.person
+         AND a.subject IS b.subject AND a.ai_assisted IS b.ai_assisted AND a.attributes IS b.attributes)
+        """;
+
+    private const string SameAsPreviousSql =
+        $"SELECT a.time_ticks, a.offset_minutes, a.type, a.subject, {SameContent} FROM temp.import_lines AS a, temp.import_lines AS b WHERE a.seq = $prev AND b.seq = $seq;";
+
+    private const string SameAsStoredSql =
+        $"SELECT {SameContent} FROM temp.import_lines AS b JOIN main.events AS a ON a.source = b.source AND a.id = b.id WHERE b.seq = $seq;";
+
+    /// <summary>
+    /// A single batch takes the row path (pushes, small files); two or more are staged and merged in one transaction.
+    /// </summary>
+    public async Task<AppendResult> AppendManyAsync(IAsyncEnumerable<IReadOnlyList<CanonicalEvent>> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        await using var batch = batches.GetAsyncEnumerator(cancellationToken);
+        if (!await batch.MoveNextAsync())
+        {
+            return default;
+        }
+
+        var first = batch.Current;
+        if (!await batch.MoveNextAsync())
+        {
+            return await AppendAsync(first, cancellationToken);
+        }
+
+        // A connection of its own, not pooled: the staging tables live and die with it.
+        using var connection = OpenUnpooled();
+        using var staging = new Staging(connection);
+        staging.Add(first, cancellationToken);
+        do
+        {
+            staging.Add(batch.Current, cancellationToken);
+        }
+        while (await batch.MoveNextAsync());
+
+        return await WriteOnAsync(connection, transaction => Merge(connection, transaction, staging, cancellationToken), cancellationToken);
+    }
+
+    private SqliteConnection OpenUnpooled()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            using var pragmas = connection.CreateCommand();
+            // The staging tables go to SQLite's temporary file, which is unlinked as soon as it is created.
+            pragmas.CommandText = ConnectionPragmas + _sizeCapPragma + " PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -65536;";
+            pragmas.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction on <paramref name="connection"/>, under the writer lock.</summary>
+    private async Task<T> WriteOnAsync<T>(SqliteConnection connection, Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException ex) when (Unwritable(ex) is { } reason)
+        {
+            throw new JournalUnwritableException(reason, ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Merges the staged lines with the outcome of appending them batch after batch on the row path: the counts, the
+    /// dirty instant, the final content of every key (its last line), retracted flags and person_first_event.
+    /// </summary>
+    private static AppendResult Merge(SqliteConnection connection, SqliteTransaction transaction, Staging staging, CancellationToken cancellationToken)
+    {
+        var storedRows = Count(connection, transaction, "SELECT COUNT(*) FROM main.events;");
+        AppendResult result;
+        Earliest earliest;
+        var released = new HashSet<(string Source, string Id)>();
+        if (TryInsertAllNew(connection, transaction, staging.Count >= RebuildIndexShare * (storedRows + staging.Count)) is { } allNew)
+        {
+            result = new AppendResult(checked((int)staging.Count), 0, 0);
+            earliest = allNew;
+        }
+        else
+        {
+            (result, earliest, var written) = Walk(connection, transaction, released, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            Execute(connection, transaction, """
+                DELETE FROM main.events WHERE (source, id) IN (
+                    SELECT l.source, l.id FROM temp.import_replace AS r JOIN temp.import_lines AS l ON l.seq = r.seq);
+                """);
+            InsertStaged(connection, transaction, written > 0 && written >= RebuildIndexShare * (storedRows + written), "WHERE seq NOT IN (SELECT seq FROM temp.import_skip)");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // retracted as the row path keeps it: 1 exactly while a retraction of the same source names the id. Every
+        // target of a stored retraction (old or new) is set; a target whose retraction was replaced is computed again.
+        Execute(connection, transaction, """
+            UPDATE main.events SET retracted = 1
+            WHERE retracted = 0 AND (source, id) IN (SELECT source, subject FROM main.events WHERE type = 14);
+            """);
+        ExecuteForEach(
+            connection,
+            transaction,
+            """
+            UPDATE main.events SET retracted = EXISTS (SELECT 1 FROM main.events WHERE type = 14 AND source = $a AND subject = $b)
+            WHERE source = $a AND id = $b;
+            """,
+            released.Select(key => ((object)key.Source, (object)key.Id)));
+
+
+        // Every staged line's person and time: a line the row path would skip as unchanged repeats a stored or earlier
+        // line whose time is already at or after the person's first event, so the minimum is the same.
+        staging.FlushPeople(transaction);
+        Execute(connection, transaction, """
+            INSERT INTO main.person_first_event (person, first_ticks) SELECT person, first_ticks FROM temp.import_people WHERE true
+            ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
+            """);
+
+        if (earliest.Value is { } from)
+        {
+            MarkDirty(connection, transaction, from);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The common large import, tried first under a savepoint: no key twice and none stored. Then every line is
+    /// inserted, and the dirty instant is the earliest line or stored retraction target. A repeated or stored key fails
+    /// the insert (or the index build) on its uniqueness, the savepoint is rolled back and the full pass decides.
+    /// </summary>
+    private static Earliest? TryInsertAllNew(SqliteConnection connection, SqliteTransaction transaction, bool rebuild)
+    {
+        transaction.Save("all_new");
+        try
+        {
+            InsertStaged(connection, transaction, rebuild, string.Empty);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == raw.SQLITE_CONSTRAINT)
+        {
+            transaction.Rollback("all_new");
+            transaction.Release("all_new");
+            return null;
+        }
+
+        transaction.Release("all_new");
+        var earliest = new Earliest();
+        // A target stored before the import or inserted by it: the latter is one of the lines, so the minimum holds.
+        foreach (var sql in new[]
+        {
+            "SELECT time_ticks, offset_minutes FROM temp.import_lines ORDER BY time_ticks LIMIT 1;",
+            """
+            SELECT e.time_ticks, e.offset_minutes FROM temp.import_lines AS l JOIN main.events AS e ON e.source = l.source AND e.id = l.subject
+            WHERE l.type = 14 ORDER BY e.time_ticks LIMIT 1;
+            """,
+        })
+        {
+            using var command = Command(connection, transaction, sql);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                earliest.Add(ToInstant(reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
+    /// Inserts the staged lines <paramref name="where"/> selects in the table's key order, so the time-clustered B-tree
+    /// is written page after page; retracted is set afterwards. With <paramref name="rebuild"/>, many new rows in a
+    /// small table, the (source, id) index is built again by one sort instead of a random insert per row.
+    /// </summary>
+    private static void InsertStaged(SqliteConnection connection, SqliteTransaction transaction, bool rebuild, string where)
+    {
+        if (rebuild)
+        {
+            Execute(connection, transaction, "DROP INDEX main.events_key;");
+        }
+
+        Execute(connection, transaction, $"""
+            INSERT INTO main.events (time_ticks, source, id, type, offset_minutes, person, subject, ai_assisted, attributes, retracted)
+            SELECT time_ticks, source, id, type, offset_minutes, person, subject, ai_assisted, attributes, 0
+            FROM temp.import_lines {where}
+            ORDER BY time_ticks, source, id;
+            """);
+        if (rebuild)
+        {
+            // The same definition as the schema's (JournalSchema, step 1).
+            Execute(connection, transaction, "CREATE UNIQUE INDEX main.events_key ON events (source, id);");
+        }
+    }
+
+    /// <summary>
+    /// One pass over the staged lines in (source, id, arrival) order, each next to the stored row of its key, decides
+    /// what the row path would have done line by line: the counts, the dirty instants, which line is the key's final
+    /// content (the others go to import_skip) and which stored rows it replaces (import_replace).
+    /// </summary>
+    private static (AppendResult Result, Earliest Earliest, int Written) Walk(
+        SqliteConnection connection, SqliteTransaction transaction, HashSet<(string Source, string Id)> released, CancellationToken cancellationToken)
+    {
+        var earliest = new Earliest();
+        int inserted = 0, replaced = 0, unchanged = 0, written = 0;
+        using (var skip = Command(connection, transaction, "INSERT INTO temp.import_skip (seq) VALUES ($seq);"))
+        using (var replace = Command(connection, transaction, "INSERT INTO temp.import_replace (seq) VALUES ($seq);"))
+        using (var storedTime = Command(connection, transaction, "SELECT time_ticks, offset_minutes FROM main.events WHERE source = $source AND id = $id;"))
+        using (var sameAsPrevious = Command(connection, transaction, SameAsPreviousSql))
+        using (var sameAsStored = Command(connection, transaction, SameAsStoredSql))
+        {
+            skip.Parameters.Add("$seq", SqliteType.Integer);
+            replace.Parameters.Add("$seq", SqliteType.Integer);
+            storedTime.Parameters.Add("$source", SqliteType.Text);
+            storedTime.Parameters.Add("$id", SqliteType.Text);
+            sameAsPrevious.Parameters.Add("$prev", SqliteType.Integer);
+            sameAsPrevious.Parameters.Add("$seq", SqliteType.Integer);
+            sameAsStored.Parameters.Add("$seq", SqliteType.Integer);
+
+            // The time of a key as stored before the import: a retraction's target or a released target that exists
+            // only in the import was inserted by it, and its time counts then, as on the row path.
+            void AddStoredTime(string source, string id)
+            {
+                storedTime.Parameters[0].Value = source;
+                storedTime.Parameters[1].Value = id;
+                using var reader = storedTime.ExecuteReader();
+                if (reader.Read())
+                {
+                    earliest.Add(ToInstant(reader.GetInt64(0), reader.GetInt32(1)));
+                }
+            }
+
+            bool SameAsStored(long seq)
+            {
+                sameAsStored.Parameters[0].Value = seq;
+                return (long)sameAsStored.ExecuteScalar()! != 0;
+            }
+
+            var db = connection.Handle!;
+            var rc = raw.sqlite3_prepare_v2(db, WalkSql, out var walk);
+            SqliteException.ThrowExceptionForRC(rc, db);
+            using (walk)
+            {
+                var h = walk.DangerousGetHandle();
+                var rows = 0L;
+                while ((rc = NativeColumns.Step(walk)) == raw.SQLITE_ROW)
+                {
+                    if (++rows % 65_536 == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    var hasPrev = !NativeColumns.IsNull(walk, h, 4);
+                    var stored = !NativeColumns.IsNull(walk, h, 5);
+                    var isLast = NativeColumns.Int64(walk, h, 3) != 0;
+                    var code = (int)NativeColumns.Int64(walk, h, 2);
+                    var seq = NativeColumns.Int64(walk, h, 9);
+
+                    // The predecessor is the key's previous line in this import, else its stored row.
+                    var same = false;
+                    DateTimeOffset? predecessorTime = null;
+                    var predecessorRetraction = false;
+                    string? predecessorSubject = null;
+                    if (hasPrev)
+                    {
+                        sameAsPrevious.Parameters[0].Value = NativeColumns.Int64(walk, h, 4);
+                        sameAsPrevious.Parameters[1].Value = seq;
+                        using var previous = sameAsPrevious.ExecuteReader();
+                        previous.Read();
+                        predecessorTime = ToInstant(previous.GetInt64(0), previous.GetInt32(1));
+                        predecessorRetraction = previous.GetInt64(2) == StoredEventTypes.Retracted;
+                        predecessorSubject = previous.IsDBNull(3) ? null : previous.GetString(3);
+                        same = previous.GetInt64(4) != 0;
+                    }
+                    else if (stored)
+                    {
+                        same = SameAsStored(seq);
+                        predecessorTime = ToInstant(NativeColumns.Int64(walk, h, 5), (int)NativeColumns.Int64(walk, h, 6));
+                        predecessorRetraction = NativeColumns.Int64(walk, h, 7) == StoredEventTypes.Retracted;
+                        predecessorSubject = NativeColumns.IsNull(walk, h, 8) ? null : NativeColumns.Text(walk, h, 8);
+                    }
+
+                    if (predecessorTime is null)
+                    {
+                        inserted++;
+                    }
+                    else if (same)
+                    {
+                        unchanged++;
+                    }
+                    else
+                    {
+                        replaced++;
+                    }
+
+                    if (!same)
+                    {
+                        earliest.Add(ToInstant(NativeColumns.Int64(walk, h, 0), (int)NativeColumns.Int64(walk, h, 1)));
+                        if (predecessorTime is { } old)
+                        {
+                            earliest.Add(old);
+                        }
+
+                        string? source = null;
+                        var newTarget = code == StoredEventTypes.Retracted && !NativeColumns.IsNull(walk, h, 11) ? NativeColumns.Text(walk, h, 11) : null;
+                        if (newTarget is not null)
+                        {
+                            source = NativeColumns.Text(walk, h, 10);
+                            AddStoredTime(source, newTarget);
+                        }
+
+                        var oldTarget = predecessorRetraction ? predecessorSubject : null;
+                        if (oldTarget is not null && !string.Equals(oldTarget, newTarget, StringComparison.Ordinal))
+                        {
+                            source ??= NativeColumns.Text(walk, h, 10);
+                            AddStoredTime(source, oldTarget);
+                            released.Add((source, oldTarget));
+                        }
+                    }
+
+                    // Only a key's last line is stored, and only when it differs from the stored row.
+                    var sameAsStoredAtLast = isLast && stored && (hasPrev ? SameAsStored(seq) : same);
+                    if (!isLast || sameAsStoredAtLast)
+                    {
+                        skip.Parameters[0].Value = seq;
+                        skip.ExecuteNonQuery();
+                    }
+                    else
+                    {
+                        written++;
+                        if (stored)
+                        {
+                            replace.Parameters[0].Value = seq;
+                            replace.ExecuteNonQuery();
+                        }
+                    }
+                }
+
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+            }
+        }
+
+        return (new AppendResult(inserted, replaced, unchanged), earliest, written);
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = Command(connection, transaction, sql);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> with parameters $a and $b once for each pair.</summary>
+    private static void ExecuteForEach(SqliteConnection connection, SqliteTransaction transaction, string sql, IEnumerable<(object A, object B)> rows)
+    {
+        using var command = Command(connection, transaction, sql);
+        // Typed by each value: a text key and an integer time bind as what they are.
+        var a = command.Parameters.AddWithValue("$a", DBNull.Value);
+        var b = command.Parameters.AddWithValue("$b", DBNull.Value);
+        foreach (var row in rows)
+        {
+            a.Value = row.A;
+            b.Value = row.B;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static long Count(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = Command(connection, transaction, sql);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The import's staging tables on its own connection: lines in arrival order and each person's earliest time.</summary>
+    private sealed class Staging : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly EventRows.RawInsert _insert;
+        private readonly Dictionary<string, long> _people = new(StringComparer.Ordinal);
+
+        /// <summary>Lines staged so far.</summary>
+        public long Count { get; private set; }
+
+        public Staging(SqliteConnection connection)
+        {
+            _connection = connection;
+            using (var create = connection.CreateCommand())
+            {
+                // seq is the rowid: the arrival order that decides which line of a repeated key wins.
+                create.CommandText = """
+                    CREATE TEMP TABLE import_lines (
+                        seq INTEGER PRIMARY KEY,
+                        time_ticks INTEGER NOT NULL, source TEXT NOT NULL, id TEXT NOT NULL, type INTEGER NOT NULL,
+                        offset_minutes INTEGER NOT NULL, person TEXT NOT NULL, subject TEXT, ai_assisted INTEGER NOT NULL,
+                        attributes TEXT NOT NULL);
+                    CREATE TEMP TABLE import_skip (seq INTEGER PRIMARY KEY);
+                    CREATE TEMP TABLE import_replace (seq INTEGER PRIMARY KEY);
+                    CREATE TEMP TABLE import_people (person TEXT NOT NULL PRIMARY KEY, first_ticks INTEGER NOT NULL) WITHOUT ROWID;
+                    """;
+                create.ExecuteNonQuery();
+            }
+
+            _insert = new EventRows.RawInsert(connection, """
+                INSERT INTO temp.import_lines (time_ticks, source, id, type, offset_minutes, person, subject, ai_assisted, attributes)
+                VALUES ($time, $source, $id, $type, $offset, $person, $subject, $ai, $attributes);
+                """);
+        }
+
+        /// <summary>Stages one batch in a transaction of the temporary database only: the journal's write lock is not taken.</summary>
+        public void Add(IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(events);
+            cancellationToken.ThrowIfCancellationRequested();
+            using var transaction = _connection.BeginTransaction();
+            foreach (var e in events)
+            {
+                ArgumentNullException.ThrowIfNull(e, nameof(events));
+                _insert.Run(e, StoredEventTypes.ToCode(e.Type));
+                Count++;
+                var ticks = e.Time.UtcTicks;
+                if (!_people.TryGetValue(e.Person, out var first) || ticks < first)
+                {
+                    if (_people.Count >= StagedPeopleLimit)
+                    {
+                        FlushPeople(transaction);
+                    }
+
+                    _people[e.Person] = ticks;
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        public void Dispose() => _insert.Dispose();
+
+        /// <summary>Moves the people kept in memory to the staging's table, in the connection's current transaction.</summary>
+        public void FlushPeople(SqliteTransaction transaction)
+        {
+            ExecuteForEach(
+                _connection,
+                transaction,
+                """
+                INSERT INTO temp.import_people (person, first_ticks) VALUES ($a, $b)
+                ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
+                """,
+                _people.Select(p => ((object)p.Key, (object)p.Value)));
+            _people.Clear();
+        }
+    }
+}
