@@ -37,7 +37,13 @@ public sealed partial class InfluxKpiStore
             foreach (var point in points)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                batch.Add(point, Seconds(point, from, to, daySeconds));
+                var seconds = Seconds(point, from, to, daySeconds);
+                batch.Add(point, seconds);
+                if (KpiSchema.IsTrend(point))
+                {
+                    batch.AddTrend(point, seconds, KpiSchema.TrendMaxRangeSeconds(point.Date, to));
+                }
+
                 if (batch.Count >= _options.BatchSize)
                 {
                     written += await CompletedAsync(pending);

@@ -27,6 +27,9 @@ internal sealed class KpiLineBatch : HttpContent
     private static readonly byte[] KpiMeasurement = Encoding.UTF8.GetBytes(KpiSchema.Measurement);
     private static readonly byte[] ByLevelMeasurement = Encoding.UTF8.GetBytes(KpiSchema.ByLevelMeasurement);
     private static readonly byte[] ByToolMeasurement = Encoding.UTF8.GetBytes(KpiSchema.ByToolMeasurement);
+    private static readonly byte[] TrendMeasurement = Encoding.UTF8.GetBytes(KpiSchema.TrendMeasurement);
+    private static readonly byte[] MaxRange = Encoding.UTF8.GetBytes(" " + KpiSchema.MaxRangeField + "=");
+    private static readonly byte[] NextValue = Encoding.UTF8.GetBytes("," + KpiSchema.ValueField + "=");
     private static readonly byte[] Department = Encoding.UTF8.GetBytes("," + KpiSchema.DepartmentTag + "=");
     private static readonly byte[] Kpi = Encoding.UTF8.GetBytes("," + KpiSchema.KpiTag + "=");
     private static readonly byte[] Level = Encoding.UTF8.GetBytes("," + KpiSchema.LevelTag + "=");
@@ -49,7 +52,7 @@ internal sealed class KpiLineBatch : HttpContent
         Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
     }
 
-    /// <summary>Lines written so far.</summary>
+    /// <summary>KPI points (and other lines added with <see cref="AddLine"/>) written so far; trend lines ride along uncounted.</summary>
     public int Count { get; private set; }
 
     /// <summary>The body as it is sent.</summary>
@@ -58,16 +61,29 @@ internal sealed class KpiLineBatch : HttpContent
     /// <summary>Appends one point's line: its measurement by <see cref="KpiSchema"/>, tags in key order, <c>value</c>, seconds.</summary>
     public void Add(KpiPoint point, long unixSeconds)
     {
+        // The tiered and per-tool breakdowns live in measurements of their own, so "kpi" stays one series per (kpi, window, scope, department).
+        Append(point, unixSeconds, point.Level is not null ? ByLevelMeasurement : point.Tool is not null ? ByToolMeasurement : KpiMeasurement, maxRangeSeconds: null);
+        Count++;
+    }
+
+    /// <summary>
+    /// Appends the point's line in <see cref="KpiSchema.TrendMeasurement"/>: the same tags, <c>max_range_s</c> before
+    /// <c>value</c> (fields in key order, as <c>PointData</c> writes them), both floats.
+    /// </summary>
+    public void AddTrend(KpiPoint point, long unixSeconds, long maxRangeSeconds) =>
+        Append(point, unixSeconds, TrendMeasurement, maxRangeSeconds);
+
+    private void Append(KpiPoint point, long unixSeconds, byte[] measurement, long? maxRangeSeconds)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var level = point.Level is { } l ? Levels.Name(l) : null;
 
-        // Escaping at most doubles a character and UTF-8 takes at most 3 bytes a UTF-16 unit; 160 covers the measurement,
-        // the tag keys, the value (at most 24 bytes) and the timestamp (at most 20).
-        EnsureRoom(160 + (6 * ((point.Department?.Length ?? 0) + point.Kpi.Length + (level?.Length ?? 0) + (point.Tool?.Length ?? 0) + point.Window.Length)));
+        // Escaping at most doubles a character and UTF-8 takes at most 3 bytes a UTF-16 unit; 192 covers the measurement,
+        // the tag and field keys, the fields (at most 24 bytes each) and the timestamp (at most 20).
+        EnsureRoom(192 + (6 * ((point.Department?.Length ?? 0) + point.Kpi.Length + (level?.Length ?? 0) + (point.Tool?.Length ?? 0) + point.Window.Length)));
 
-        // The tiered and per-tool breakdowns live in measurements of their own, so "kpi" stays one series per (kpi, window, scope, department).
         var span = _buffer.AsSpan(_length);
-        var at = Write(span, point.Level is not null ? ByLevelMeasurement : point.Tool is not null ? ByToolMeasurement : KpiMeasurement);
+        var at = Write(span, measurement);
         if (point.Department is not null)
         {
             at += Write(span[at..], Department);
@@ -91,7 +107,22 @@ internal sealed class KpiLineBatch : HttpContent
 
         at += Write(span[at..], Window);
         at += Write(span[at..], point.Window);
-        at += Write(span[at..], Value);
+        if (maxRangeSeconds is { } maxRange)
+        {
+            at += Write(span[at..], MaxRange);
+            if (!((double)maxRange).TryFormat(span[at..], out var rangeWritten, default, CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException("The line buffer was sized too small for a field.");
+            }
+
+            at += rangeWritten;
+            at += Write(span[at..], NextValue);
+        }
+        else
+        {
+            at += Write(span[at..], Value);
+        }
+
         if (!point.Value.TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture))
         {
             throw new InvalidOperationException("The line buffer was sized too small for a value.");
@@ -107,7 +138,6 @@ internal sealed class KpiLineBatch : HttpContent
         at += written;
         span[at++] = (byte)'\n';
         _length += at;
-        Count++;
     }
 
     /// <summary>Appends a line already in line protocol (without its line break).</summary>

@@ -1,3 +1,5 @@
+using Metrics.Core.Kpis;
+
 namespace Metrics.Influx;
 
 /// <summary>
@@ -19,8 +21,28 @@ public static class KpiSchema
 
     public const string ToolTag = "tool";
 
+    /// <summary>
+    /// The year-long per-department trends of the boards (docs/schema.md): the department points of
+    /// <see cref="TrendKpis"/> once more, each with <see cref="MaxRangeField"/>, the longest board range in seconds that
+    /// draws it. A board reads <c>"max_range_s" &gt;= ${__range_s}</c>: every day over up to <see cref="DailyMaxRange"/>,
+    /// one point a week (each Sunday and the last day of a recompute) over longer ranges, so a year of 50 departments
+    /// is about 2,600 points instead of 18,000, each the KPI's value on its day.
+    /// </summary>
+    public const string TrendMeasurement = "kpi_trend";
+
+    public const string MaxRangeField = "max_range_s";
+
+    /// <summary>The (kpi, window) pairs whose department series <see cref="TrendMeasurement"/> repeats: the boards' per-department trends.</summary>
+    public static IReadOnlyList<(string Kpi, string Window)> TrendKpis { get; } = [("training_completion_rate", "day"), ("ai_usage_rate", "28d")];
+
+    /// <summary>Up to this board range every day of a trend is drawn (120 days: the boards open on 90).</summary>
+    public static readonly TimeSpan DailyMaxRange = TimeSpan.FromDays(120);
+
+    /// <summary>The <see cref="MaxRangeField"/> of a weekly sample: drawn at any range (100 years).</summary>
+    public static readonly TimeSpan SampleMaxRange = TimeSpan.FromDays(36_500);
+
     /// <summary>Every measurement a range of KPIs is written to, so a recompute deletes all of them.</summary>
-    public static IReadOnlyList<string> Measurements { get; } = [Measurement, ByLevelMeasurement, ByToolMeasurement];
+    public static IReadOnlyList<string> Measurements { get; } = [Measurement, ByLevelMeasurement, ByToolMeasurement, TrendMeasurement];
     public const string KpiTag = "kpi";
     public const string WindowTag = "window";
     public const string ScopeTag = "scope";
@@ -28,6 +50,34 @@ public static class KpiSchema
     public const string ValueField = "value";
     public const string OrgScope = "org";
     public const string DepartmentScope = "department";
+
+    /// <summary>Whether a point is repeated in <see cref="TrendMeasurement"/>: a department point of one of <see cref="TrendKpis"/>.</summary>
+    public static bool IsTrend(KpiPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        if (point.Department is null || point.Level is not null || point.Tool is not null)
+        {
+            return false;
+        }
+
+        foreach (var (kpi, window) in TrendKpis)
+        {
+            if (point.Kpi == kpi && point.Window == window)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The longest board range that draws a trend point of <paramref name="date"/> written by a recompute through
+    /// <paramref name="to"/>: any range for a Sunday and for the recompute's last day (so a year-long line reaches the
+    /// latest value), else <see cref="DailyMaxRange"/>.
+    /// </summary>
+    public static long TrendMaxRangeSeconds(DateOnly date, DateOnly to) =>
+        (long)(date.DayOfWeek == DayOfWeek.Sunday || date == to ? SampleMaxRange : DailyMaxRange).TotalSeconds;
 
     /// <summary>
     /// The first instant of <paramref name="date"/> in <paramref name="zone"/>, truncated to whole seconds. Normally local

@@ -64,7 +64,8 @@ public sealed partial class PanelQueryTests(DemoInflux influx)
         var kpis = KpiFilter().Matches(query).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
         var windows = WindowFilter().Matches(query).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
         var select = SelectValue().Match(query);
-        if (kpis.Count != 1 || windows.Count != 1 || !select.Success || !query.Contains("FROM \"kpi\"", StringComparison.Ordinal))
+        var reads = query.Contains("FROM \"kpi\"", StringComparison.Ordinal) || query.Contains("FROM \"kpi_trend\"", StringComparison.Ordinal);
+        if (kpis.Count != 1 || windows.Count != 1 || !select.Success || !reads)
         {
             // Not a single-KPI read of the value (a count, a ratio of fields, source health): covered by the rows test.
             Assert.True(kpis.Count <= 1 || query.Contains("count(", StringComparison.Ordinal), $"{panel}: query mixes KPIs: {query}");
@@ -176,6 +177,59 @@ public sealed partial class PanelQueryTests(DemoInflux influx)
         }
 
         Assert.True(compared > 0, $"{dashboard} {panelId}: nothing compared");
+    }
+
+    public static TheoryData<string, int, string> TrendTargets()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (var row in Targets())
+        {
+            var (_, query) = Find((string)row[0], (int)row[1], (string)row[2]);
+            if (query.Contains("FROM \"kpi_trend\"", StringComparison.Ordinal))
+            {
+                data.Add((string)row[0], (int)row[1], (string)row[2]);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void TrendTargets_EnablementBoard_ReadsBothPerDepartmentTrendsFromKpiTrend() =>
+        Assert.Equal(2, TrendTargets().Count);
+
+    [Theory]
+    [MemberData(nameof(TrendTargets))]
+    public async Task TrendPanel_UpTo120Days_DrawsEveryDayOfKpiAndOverAYearEachSundayAndTheLastDay(string dashboard, int panelId, string refId)
+    {
+        // The demo's days run up to day B (a Tuesday, the last day both imports recomputed).
+        var (panel, query) = Find(dashboard, panelId, refId);
+        var daily = query.Replace("FROM \"kpi_trend\"", "FROM \"kpi\"", StringComparison.Ordinal).Replace("AND \"max_range_s\" >= ${__range_s} ", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("max_range_s", daily, StringComparison.Ordinal);
+        var to = DemoData.DayStart(GoldenCompany.DayB.AddDays(1)).AddMilliseconds(-1);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(DemoData.TimeZone);
+
+        foreach (var days in new[] { 30, 120 })
+        {
+            var from = DemoData.DayStart(GoldenCompany.DayB.AddDays(1 - days));
+            Assert.Equal(Points(await influx.QueryAsync(Substitute(daily, from, to, null))), Points(await influx.QueryAsync(Substitute(query, from, to, null))));
+        }
+
+        var yearFrom = DemoData.DayStart(GoldenCompany.DayB.AddDays(-364));
+        var everyDay = Points(await influx.QueryAsync(Substitute(daily, yearFrom, to, null)));
+        var year = Points(await influx.QueryAsync(Substitute(query, yearFrom, to, null)));
+
+        Assert.True(everyDay.Count > year.Count * 5, $"{panel} {refId}: {year.Count} points over a year against {everyDay.Count} daily");
+        Assert.Equal(everyDay.Where(p => p.Day.DayOfWeek == DayOfWeek.Sunday || p.Day == GoldenCompany.DayB), year);
+
+        List<(string? Department, DateOnly Day, double Value)> Points(IReadOnlyList<InfluxSeries> series) =>
+        [
+            .. series.SelectMany(s => s.Rows.Select(r => (s.Department, Day: KpiDay(r), Value: r[1]!.Value)))
+                .OrderBy(p => p.Department, StringComparer.Ordinal).ThenBy(p => p.Day),
+        ];
+
+        DateOnly KpiDay(IReadOnlyList<double?> row) =>
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds((long)row[0]!.Value), zone).DateTime);
     }
 
     [Fact]

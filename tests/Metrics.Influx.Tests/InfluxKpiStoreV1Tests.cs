@@ -156,6 +156,45 @@ public sealed class InfluxKpiStoreV1Tests(InfluxDbFixture influx)
     }
 
     [Fact]
+    public async Task ReplaceRangeAsync_TrendKpis_RepeatTheirDepartmentPointsInKpiTrendWithTheRangeThatDrawsThem()
+    {
+        // 2026-03-28 is a Saturday, the 29th a Sunday, the 30th a Monday.
+        var database = influx.NewDatabase();
+        using var store = await NewStoreAsync(database);
+        var points = new List<KpiPoint>();
+        for (var day = SamplePoints.First; day <= SamplePoints.Last; day = day.AddDays(1))
+        {
+            points.Add(new(day, null, "training_completion_rate", "day", 0.5));
+            points.Add(new(day, SamplePoints.Awkward, "training_completion_rate", "day", day.Day / 100.0));
+            points.Add(new(day, "Sales", "ai_usage_rate", "28d", 1.0 / 3.0));
+            points.Add(new(day, "Sales", "ai_usage_rate", "7d", 0.25));
+            points.Add(new(day, "Sales", "training_completion_rate", "day", 0.75, Metrics.Core.Directory.Level.Specialist));
+        }
+
+        var written = await store.ReplaceRangeAsync(SamplePoints.First, SamplePoints.Last, points);
+
+        Assert.Equal(points.Count, written);
+        Assert.Equal(SamplePoints.InReadOrder(points.Where(p => p.Level is null)), await store.ReadAllAsync(SamplePoints.First, SamplePoints.Last));
+        var trend = InfluxJson.Rows(await influx.QueryAsync(database, "SELECT \"value\", \"max_range_s\" FROM \"kpi_trend\" GROUP BY *"))
+            .Select(r => (r.Tags["department"], r.Tags["kpi"], r.Tags["window"], r.Tags["scope"], r.Values["time"].GetInt64(), r.Values["value"].GetDouble(), r.Values["max_range_s"].GetDouble()))
+            .Order()
+            .ToList();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Stores.Berlin);
+        var expected = points
+            .Where(p => p.Department is not null && p.Level is null && p.Window != "7d")
+            .Select(p => (p.Department!, p.Kpi, p.Window, "department", KpiSchema.DayStart(p.Date, zone).ToUnixTimeSeconds(), p.Value,
+                p.Date.Day is 29 or 30 ? 3_153_600_000.0 : 10_368_000.0))
+            .Order()
+            .ToList();
+        Assert.Equal(expected, trend);
+
+        // A recompute of the Sunday alone deletes its trend points with the range.
+        await store.ReplaceRangeAsync(new DateOnly(2026, 3, 29), new DateOnly(2026, 3, 29), []);
+
+        Assert.Equal(4, await CountAsync(database, "SELECT \"value\" FROM \"kpi_trend\""));
+    }
+
+    [Fact]
     public async Task ReplaceRangeAsync_ToolWithAControlCharacter_FailsNamingTheTag()
     {
         using var store = await NewStoreAsync(influx.NewDatabase());

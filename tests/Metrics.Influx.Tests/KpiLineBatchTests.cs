@@ -147,6 +147,52 @@ public sealed class KpiLineBatchTests
     }
 
     [Fact]
+    public void AddTrend_DepartmentPoint_WritesKpiTrendWithTheRangeBeforeTheValueAndCountsOnlyTheKpiPoint()
+    {
+        using var batch = new KpiLineBatch(2);
+        var point = new KpiPoint(new DateOnly(2026, 3, 29), "R&D, Lab", "ai_usage_rate", "28d", 1.0 / 3.0);
+
+        batch.Add(point, 1774738800);
+        batch.AddTrend(point, 1774738800, 10_368_000);
+
+        Assert.Equal(1, batch.Count);
+        Assert.Equal(
+            "kpi,department=R&D\\,\\ Lab,kpi=ai_usage_rate,scope=department,window=28d value=0.3333333333333333 1774738800\n"
+            + "kpi_trend,department=R&D\\,\\ Lab,kpi=ai_usage_rate,scope=department,window=28d max_range_s=10368000,value=0.3333333333333333 1774738800\n",
+            Encoding.UTF8.GetString(batch.Bytes));
+    }
+
+    [Fact]
+    public void AddTrend_AnyPoint_WritesWhatPointDataWritesWithBothFields()
+    {
+        var points = RandomPoints(2_000, 5);
+        using var batch = new KpiLineBatch(1);
+
+        foreach (var (point, seconds) in points)
+        {
+            batch.AddTrend(point, seconds, seconds % 2 == 0 ? 10_368_000 : 3_153_600_000);
+        }
+
+        var expected = string.Concat(points.Select(p =>
+        {
+            var data = PointData.Measurement(KpiSchema.TrendMeasurement)
+                .Tag(KpiSchema.KpiTag, p.Point.Kpi)
+                .Tag(KpiSchema.WindowTag, p.Point.Window)
+                .Tag(KpiSchema.ScopeTag, p.Point.Department is null ? KpiSchema.OrgScope : KpiSchema.DepartmentScope);
+            data = p.Point.Department is null ? data : data.Tag(KpiSchema.DepartmentTag, p.Point.Department);
+            data = p.Point.Level is { } level ? data.Tag(KpiSchema.LevelTag, Levels.Name(level)) : data;
+            data = p.Point.Tool is null ? data : data.Tag(KpiSchema.ToolTag, p.Point.Tool);
+            return data
+                .Field(KpiSchema.ValueField, p.Point.Value)
+                .Field(KpiSchema.MaxRangeField, (double)(p.Seconds % 2 == 0 ? 10_368_000 : 3_153_600_000))
+                .Timestamp(DateTimeOffset.FromUnixTimeSeconds(p.Seconds), WritePrecision.S)
+                .ToLineProtocol() + "\n";
+        }));
+        Assert.Equal(0, batch.Count);
+        Assert.Equal(expected, Encoding.UTF8.GetString(batch.Bytes));
+    }
+
+    [Fact]
     public async Task ReadAsByteArrayAsync_Batch_SendsItsBytesAsUtf8TextWithTheirLength()
     {
         using var batch = new KpiLineBatch(2);

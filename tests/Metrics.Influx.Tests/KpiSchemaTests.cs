@@ -1,4 +1,5 @@
 using System.Globalization;
+using Metrics.Core.Kpis;
 using Metrics.Influx;
 
 namespace Metrics.Influx.Tests;
@@ -8,6 +9,30 @@ public sealed class KpiSchemaTests
     private static DateTimeOffset Utc(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static TimeZoneInfo Zone(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
+
+    public static TheoryData<KpiPoint, bool> TrendPoints => new()
+    {
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "training_completion_rate", "day", 0.5), true },
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "ai_usage_rate", "28d", 0.5), true },
+        { new KpiPoint(new DateOnly(2026, 3, 3), null, "training_completion_rate", "day", 0.5), false },
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "ai_usage_rate", "7d", 0.5), false },
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "headcount", "day", 5), false },
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "training_completion_rate", "day", 0.5, Metrics.Core.Directory.Level.Manager), false },
+        { new KpiPoint(new DateOnly(2026, 3, 3), "Sales", "ai_usage_rate", "28d", 0.5, Tool: "word"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(TrendPoints))]
+    public void IsTrend_Point_OnlyDepartmentPointsOfTheBoardsTrends(KpiPoint point, bool trend) =>
+        Assert.Equal(trend, KpiSchema.IsTrend(point));
+
+    [Theory]
+    [InlineData("2026-03-08", "2026-03-10", 3_153_600_000)] // a Sunday
+    [InlineData("2026-03-10", "2026-03-10", 3_153_600_000)] // the recompute's last day, a Tuesday
+    [InlineData("2026-03-09", "2026-03-10", 10_368_000)]
+    [InlineData("2026-03-10", "2026-03-11", 10_368_000)]
+    public void TrendMaxRangeSeconds_Day_IsAnyRangeForSundaysAndTheLastDayElse120Days(string date, string to, long expected) =>
+        Assert.Equal(expected, KpiSchema.TrendMaxRangeSeconds(DateOnly.Parse(date, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture)));
 
     [Theory]
     [InlineData("UTC", "2026-03-02", "2026-03-02T00:00:00Z")]

@@ -5,7 +5,8 @@ namespace Metrics.Grafana.Tests.Infrastructure;
 
 /// <summary>
 /// What Grafana does to an InfluxQL query before sending it: its time macros become the range and interval of the
-/// request (<c>${__from}</c> and <c>${__to}</c> its bounds in epoch milliseconds), template variables their current values. Whatever starts with <c>$</c> and is not known here stays, so a
+/// request (<c>${__from}</c> and <c>${__to}</c> its bounds in epoch milliseconds, <c>${__range_s}</c> its length in whole
+/// seconds), template variables their current values. Whatever starts with <c>$</c> and is not known here stays, so a
 /// test can tell an unknown variable.
 /// </summary>
 public static partial class GrafanaMacros
@@ -21,6 +22,8 @@ public static partial class GrafanaMacros
         var result = query
             .Replace("${__from}", fromMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("${__to}", toMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            // Grafana rounds the range to whole seconds.
+            .Replace("${__range_s}", Math.Round((toMs - fromMs) / 1000.0).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("$__timeFilter", timeFilter, StringComparison.Ordinal)
             .Replace("$timeFilter", timeFilter, StringComparison.Ordinal)
             .Replace("$__interval_ms", ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -44,7 +47,7 @@ public static partial class GrafanaMacros
         VariablePattern().Matches(query).Select(m => m.Groups["a"].Success ? m.Groups["a"].Value : m.Groups["b"].Success ? m.Groups["b"].Value : m.Groups["c"].Value).ToList();
 
     public static bool IsMacro(string name) =>
-        name is "timeFilter" or "__timeFilter" or "__interval" or "interval" or "__interval_ms" or "__from" or "__to" or "__range";
+        name is "timeFilter" or "__timeFilter" or "__interval" or "interval" or "__interval_ms" or "__from" or "__to" or "__range" or "__range_s";
 
     /// <summary>Roughly Grafana's: the range over the panel's data points, at least one second.</summary>
     private static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to, int maxDataPoints) =>
