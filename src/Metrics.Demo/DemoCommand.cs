@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Metrics.Core.Kpis;
 using Metrics.Core.Ports;
 using Metrics.Simulator;
+using Metrics.Simulator.Export;
 using Metrics.Simulator.Hosting;
 using Metrics.Sources.Sync;
 using Metrics.Worker.Application;
@@ -89,11 +90,16 @@ public static class DemoCommand
         else
         {
             simulator = await SimulatorHost.StartAsync(simulatorOptions, cancellationToken: ct);
-            await error.WriteLineAsync($"demo: simulator of {demo.Employees} people and {demo.Days} days at {simulator.BaseUrl} (xAPI, n8n, Jira, Graph)");
+            await error.WriteLineAsync($"demo: simulator of {demo.Employees} people and {demo.Days} days at {simulator.BaseUrl} (xAPI, n8n, Jira, Graph, Copilot)");
             foreach (var (key, value) in simulator.ConnectorSettings())
             {
                 overrides[key] = value;
             }
+
+            // GitHub reports logins, not e-mails: the company's identity map links them, as a deployment's would.
+            var identityMap = Path.Combine(demo.StateDirectory, "identity-map.csv");
+            await File.WriteAllBytesAsync(identityMap, GroundTruthExport.Render(simulator.Simulation, "identity-map.csv"), ct);
+            overrides["Sources:Directory:IdentityMapPath"] = identityMap;
         }
 
         await using var stopSimulator = simulator;

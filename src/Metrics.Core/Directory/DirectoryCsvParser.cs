@@ -3,11 +3,15 @@ using Metrics.Core.Events;
 
 namespace Metrics.Core.Directory;
 
-/// <summary>Parses the directory CSV (<c>person,department,level,from,to</c>) and the course catalog CSV (<c>course,levels</c>).</summary>
+/// <summary>
+/// Parses the directory CSV (<c>person,department,level,from,to</c>), the course catalog CSV (<c>course,levels</c>) and the
+/// identity map (<c>identity,person</c>).
+/// </summary>
 public static class DirectoryCsvParser
 {
     public const string DirectoryHeader = "person,department,level,from,to";
     public const string CoursesHeader = "course,levels";
+    public const string IdentitiesHeader = "identity,person";
 
     public static string? CheckHeader(string line, string expected) =>
         string.Equals(line.Trim().TrimStart('\uFEFF').Replace(" ", string.Empty, StringComparison.Ordinal), expected, StringComparison.OrdinalIgnoreCase)
@@ -112,6 +116,35 @@ public static class DirectoryCsvParser
         }
 
         return ParseResult<Course>.Ok(new Course(id, levels));
+    }
+
+    /// <summary>One identity map row: a source identity (such as <c>github:&lt;login&gt;</c>) and the person it is.</summary>
+    public static ParseResult<IdentityLink> ParseIdentityLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (!Csv.TrySplit(line, out var f, out var error))
+        {
+            return ParseResult<IdentityLink>.Fail(error!);
+        }
+
+        if (f.Count != 2)
+        {
+            return ParseResult<IdentityLink>.Fail($"expected 2 fields (identity,person), found {f.Count}");
+        }
+
+        var identity = PersonKey.Normalize(f[0]);
+        var person = PersonKey.Normalize(f[1]);
+        if (identity.Length == 0 || person.Length == 0)
+        {
+            return ParseResult<IdentityLink>.Fail("empty identity or person");
+        }
+
+        if (identity.Length > EventLineParser.MaxKeyLength || person.Length > EventLineParser.MaxKeyLength)
+        {
+            return ParseResult<IdentityLink>.Fail($"identity or person longer than {EventLineParser.MaxKeyLength} characters");
+        }
+
+        return ParseResult<IdentityLink>.Ok(new IdentityLink(identity, person));
     }
 
     public static bool TryParseDate(string text, out DateOnly date) =>

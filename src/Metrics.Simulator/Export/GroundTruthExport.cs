@@ -10,13 +10,15 @@ namespace Metrics.Simulator.Export;
 
 /// <summary>
 /// Writes the ground truth in the import formats of the KPI spec: <c>events.jsonl</c>, <c>directory.csv</c>,
-/// <c>courses.csv</c>, plus <c>expected-differences.json</c>/<c>.md</c> listing what the connectors must treat specially.
+/// <c>courses.csv</c>, the identity map <c>identity-map.csv</c> (what <c>Sources:Directory:IdentityMapPath</c> and
+/// <c>import --identities</c> read), plus <c>expected-differences.json</c>/<c>.md</c> listing what the connectors must
+/// treat specially.
 /// Output depends only on the options, so the same options give the same bytes.
 /// </summary>
 public static class GroundTruthExport
 {
     public static readonly IReadOnlyList<string> Files =
-        ["events.jsonl", "directory.csv", "courses.csv", "expected-differences.json", "expected-differences.md"];
+        ["events.jsonl", "directory.csv", "courses.csv", "identity-map.csv", "expected-differences.json", "expected-differences.md"];
 
     private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -39,6 +41,7 @@ public static class GroundTruthExport
             "events.jsonl" => Events(simulation),
             "directory.csv" => Encoding.UTF8.GetBytes(DirectoryCsv(simulation)),
             "courses.csv" => Encoding.UTF8.GetBytes(CoursesCsv(simulation)),
+            "identity-map.csv" => Encoding.UTF8.GetBytes(IdentityMapCsv(simulation)),
             "expected-differences.json" => DifferencesJson(simulation),
             "expected-differences.md" => Encoding.UTF8.GetBytes(DifferencesMarkdown(simulation)),
             _ => throw new ArgumentException($"unknown export file '{name}'", nameof(name)),
@@ -93,6 +96,17 @@ public static class GroundTruthExport
         foreach (var c in simulation.Courses)
         {
             sb.Append(Field(c.Id)).Append(',').Append(string.Join(';', c.Levels.Select(Levels.Name))).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string IdentityMapCsv(Simulation simulation)
+    {
+        var sb = new StringBuilder(DirectoryCsvParser.IdentitiesHeader).Append('\n');
+        foreach (var link in simulation.Truth.Identities)
+        {
+            sb.Append(Field(link.Identity)).Append(',').Append(Field(link.Person)).Append('\n');
         }
 
         return sb.ToString();

@@ -129,15 +129,25 @@ public static class CopilotGenerator
             },
             ["assigning_team"] = null,
         };
+        // Most logins are in the identity map (single sign-on links them); one seat in ten is not, so the unresolved
+        // count the spec asks for has something to count.
+        var linked = e.Index % 10 != 3;
+        var person = "github:" + login;
+        if (linked)
+        {
+            truth.Link(person, e.Email);
+        }
+
         if (at is { } instant)
         {
-            // The login is linked to nobody (the simulator ships no identity map): the event is stored and counted as
-            // unresolved in both the connector and the import path.
-            var person = "github:" + login;
+            // Stored under the login in both the connector and the import path; the identity map resolves it.
             var attributes = new JsonObject { ["tool"] = "github-copilot", ["editor"] = editor };
             truth.AddEvent(new CanonicalEvent(GitHubSource, login + ":" + instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
                 EventType.AiUsed, instant, PersonKey.Normalize(person), null, false, attributes.ToJsonString()));
-            truth.Expect(GitHubSource, login, DifferenceKind.Unresolved, "GitHub login not in the identity map");
+            if (!linked)
+            {
+                truth.Expect(GitHubSource, login, DifferenceKind.Unresolved, "GitHub login not in the identity map");
+            }
         }
         else
         {

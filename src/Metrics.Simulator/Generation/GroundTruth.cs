@@ -30,8 +30,12 @@ public sealed class GroundTruth
 {
     private readonly List<CanonicalEvent> _events = [];
     private readonly List<ExpectedDifference> _differences = [];
+    private readonly List<Metrics.Core.Directory.IdentityLink> _identities = [];
 
     public IReadOnlyList<CanonicalEvent> Events => _events;
+
+    /// <summary>The identity map a deployment keeps for sources without e-mail (GitHub logins): exported as identity-map.csv.</summary>
+    public IReadOnlyList<Metrics.Core.Directory.IdentityLink> Identities => _identities;
 
     public IReadOnlyList<ExpectedDifference> Differences => _differences;
 
@@ -65,6 +69,9 @@ public sealed class GroundTruth
     }
 
     public void AddEvent(CanonicalEvent e) => _events.Add(e);
+
+    public void Link(string identity, string person) =>
+        _identities.Add(new Metrics.Core.Directory.IdentityLink(PersonKey.Normalize(identity), PersonKey.Normalize(person)));
 
     public void Expect(string source, string itemId, DifferenceKind kind, string reason) =>
         _differences.Add(new ExpectedDifference(source, itemId, kind, reason));

@@ -37,7 +37,11 @@ public sealed class ImportReport
 
     public int CoursesRejected { get; set; }
 
-    public long Rejected => EventsRejected + DirectoryRejected + CoursesRejected;
+    public int IdentitiesAccepted { get; set; }
+
+    public int IdentitiesRejected { get; set; }
+
+    public long Rejected => EventsRejected + DirectoryRejected + CoursesRejected + IdentitiesRejected;
 }
 
 /// <summary>
@@ -149,6 +153,40 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
         if (coursesReadable)
         {
             await journal.ReplaceCoursesAsync([.. accepted.Values], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Loads an identity map (<c>identity,person</c>, the format of <c>Sources:Directory:IdentityMapPath</c>) into the
+    /// journal: the links a connector's identity map gives a sync, for a history that is imported instead of pulled.
+    /// A person's events under a newly linked identity count for that person from the next recompute on.
+    /// </summary>
+    public async Task ImportIdentitiesAsync(string path, ImportReport report, Action<ImportIssue> onIssue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(onIssue);
+        var accepted = new Dictionary<string, IdentityLink>(StringComparer.Ordinal);
+        (report.IdentitiesAccepted, report.IdentitiesRejected, var readable) = ReadCsv(path, DirectoryCsvParser.IdentitiesHeader, onIssue, line =>
+        {
+            var result = DirectoryCsvParser.ParseIdentityLine(line);
+            if (result.Value is not { } link)
+            {
+                return result.Error;
+            }
+
+            // Two persons for one identity would make the outcome depend on the row order: the file is ambiguous there.
+            if (accepted.TryGetValue(link.Identity, out var earlier) && !string.Equals(earlier.Person, link.Person, StringComparison.Ordinal))
+            {
+                return $"identity '{link.Identity}' is already linked to another person";
+            }
+
+            accepted[link.Identity] = link;
+            return null;
+        });
+
+        if (readable)
+        {
+            await journal.UpsertIdentitiesAsync([.. accepted.Values], cancellationToken);
         }
     }
 

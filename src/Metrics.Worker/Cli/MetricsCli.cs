@@ -94,17 +94,18 @@ public static class MetricsCli
         var directory = new Option<FileInfo?>("--directory") { Description = "Directory CSV: person,department,level,from,to." };
         var courses = new Option<FileInfo?>("--courses") { Description = "Course catalog CSV: course,levels." };
         var to = new Option<string?>("--to") { Description = "Last day to compute (yyyy-MM-dd); default today in the org zone." };
+        var identities = new Option<FileInfo?>("--identities") { Description = "Identity map CSV: identity,person (e.g. github:<login>,<person>)." };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Only load; the service or 'recompute' computes later." };
-        var command = new Command("import", "Load canonical events, directory and course catalog, then recompute the days they affect.")
+        var command = new Command("import", "Load canonical events, directory, course catalog and identity map, then recompute the days they affect.")
         {
-            events, directory, courses, to, noRecompute,
+            events, directory, courses, identities, to, noRecompute,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, ct) => Guarded(error, async () =>
         {
-            if (parse.GetValue(events) is null && parse.GetValue(directory) is null && parse.GetValue(courses) is null)
+            if (parse.GetValue(events) is null && parse.GetValue(directory) is null && parse.GetValue(courses) is null && parse.GetValue(identities) is null)
             {
-                await error.WriteLineAsync("import: give at least one of --events, --directory, --courses.");
+                await error.WriteLineAsync("import: give at least one of --events, --directory, --courses, --identities.");
                 return Failed;
             }
 
@@ -112,25 +113,33 @@ public static class MetricsCli
             using var host = await WorkerHost.StartCliHostAsync([.. parse.UnmatchedTokens], ct);
             var importer = host.Services.GetRequiredService<CanonicalImporter>();
             var issues = 0L;
+            void OnIssue(ImportIssue issue)
+            {
+                // The first thousand are printed; the counts below cover every one.
+                if (++issues <= 1000)
+                {
+                    error.WriteLine($"{Path.GetFileName(issue.File)}:{issue.Line}: rejected: {issue.Reason}");
+                }
+            }
+
             var report = await importer.ImportAsync(
                 parse.GetValue(events)?.FullName,
                 parse.GetValue(directory)?.FullName,
                 parse.GetValue(courses)?.FullName,
-                issue =>
-                {
-                    // The first thousand are printed; the counts below cover every one.
-                    if (++issues <= 1000)
-                    {
-                        error.WriteLine($"{Path.GetFileName(issue.File)}:{issue.Line}: rejected: {issue.Reason}");
-                    }
-                },
+                OnIssue,
                 new SyncProgress<ImportProgress>(p => error.WriteLine(
                     $"events: {p.Lines:N0} lines, {p.Accepted:N0} accepted, {p.Rejected:N0} rejected ({Rate(p.Lines, p.Elapsed)} lines/s)")),
                 ct);
 
+            if (parse.GetValue(identities) is { } map)
+            {
+                await importer.ImportIdentitiesAsync(map.FullName, report, OnIssue, ct);
+            }
+
             await output.WriteLineAsync(
                 $"imported: directory {report.DirectoryAccepted} rows ({report.DirectoryRejected} rejected), " +
                 $"courses {report.CoursesAccepted} ({report.CoursesRejected} rejected), " +
+                $"identities {report.IdentitiesAccepted} ({report.IdentitiesRejected} rejected), " +
                 $"events {report.EventsAccepted:N0} ({report.EventsInserted:N0} new, {report.EventsReplaced:N0} replaced, " +
                 $"{report.EventsUnchanged:N0} unchanged, {report.EventsRejected:N0} rejected)");
 

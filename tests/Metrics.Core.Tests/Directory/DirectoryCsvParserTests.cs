@@ -31,6 +31,27 @@ public class DirectoryCsvParserTests
     }
 
     [Fact]
+    public void ParseIdentityLine_MixedCase_NormalisesBothKeys()
+    {
+        var link = DirectoryCsvParser.ParseIdentityLine(" GitHub:Ana-L , Ana@Example.com").Value!;
+
+        Assert.Equal(new IdentityLink("github:ana-l", "ana@example.com"), link);
+    }
+
+    [Theory]
+    [InlineData("github:ana", "expected 2 fields")]
+    [InlineData("github:ana,ana@example.com,x", "expected 2 fields")]
+    [InlineData(" ,ana@example.com", "empty identity or person")]
+    [InlineData("\"github:ana,ana@example.com", "unterminated")]
+    public void ParseIdentityLine_BadRow_RejectsWithReason(string line, string reasonPart)
+    {
+        var result = DirectoryCsvParser.ParseIdentityLine(line);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(reasonPart, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParseCourseLine_SemicolonLevels_Parses()
     {
         var c = DirectoryCsvParser.ParseCourseLine("ai-basics, executive; frontline ").Value!;

@@ -63,6 +63,30 @@ public sealed class ImportCommandTests(InfluxDbFixture influx) : IClassFixture<I
     }
 
     [Fact]
+    public async Task Import_IdentityMap_CountsTheLinkedLoginsEventsForItsPersonAndRejectsBadRows()
+    {
+        using var cli = new CliRunner(influx.Url, influx.NewDatabase());
+        var files = GoldenCompany.WriteFiles(Path.Combine(cli.WorkDirectory, "in"));
+        var events = Path.Combine(cli.WorkDirectory, "github.jsonl");
+        await File.WriteAllTextAsync(events,
+            """{"source":"githubcopilot","id":"dave-gh:1","type":"ai.used","time":"2026-03-03T10:00:00+01:00","person":"github:dave-gh","attributes":{"tool":"github-copilot"}}""" + "\n");
+        Assert.Equal(0, (await cli.RunAsync("import", "--directory", files.Directory, "--events", events, "--to", "2026-03-03")).ExitCode);
+        double ActiveOnDayA(List<ExportedPoint> points) =>
+            points.SingleOrDefault(p => p.Department is null && p.Kpi == "active_ai_users" && p.Window == "1d" && p.Tool is null)?.Value ?? 0;
+        Assert.Equal(0, ActiveOnDayA(await cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayA)));
+        var map = Path.Combine(cli.WorkDirectory, "map.csv");
+        await File.WriteAllTextAsync(map, "identity,person\nGitHub:Dave-GH,dave@example.com\n,nobody@example.com\ngithub:dave-gh,alice@example.com\n");
+
+        var result = await cli.RunAsync("import", "--identities", map, "--to", "2026-03-03");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("map.csv:3: rejected: empty identity or person", result.Error, StringComparison.Ordinal);
+        Assert.Contains("map.csv:4: rejected: identity 'github:dave-gh' is already linked to another person", result.Error, StringComparison.Ordinal);
+        Assert.Contains("identities 1 (2 rejected)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(1, ActiveOnDayA(await cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayA)));
+    }
+
+    [Fact]
     public async Task Import_WrongCsvHeader_RejectsTheFileAndKeepsTheCatalog()
     {
         using var cli = new CliRunner(influx.Url, influx.NewDatabase());

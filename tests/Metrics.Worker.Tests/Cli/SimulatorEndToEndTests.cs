@@ -15,12 +15,14 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
     public async Task SyncOnce_SmallCompany_EveryKpiEqualsTheGroundTruthImport()
     {
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Employees = 60, Days = 60, Seed = 7 });
-        var settings = simulator.ConnectorSettings().SelectMany(kv => new[] { "--" + kv.Key, kv.Value }).ToList();
-        using var pulled = new CliRunner(influx.Url, influx.NewDatabase(), extra: [.. settings, "--Kpi:MinimumGroupSize", "5"]);
         using var imported = new CliRunner(influx.Url, influx.NewDatabase(), extra: ["--Kpi:MinimumGroupSize", "5"]);
         var truth = Path.Combine(imported.WorkDirectory, "truth");
         await GroundTruthExport.WriteAsync(simulator.Simulation, truth, CancellationToken.None);
         string Truth(string file) => Path.Combine(truth, file);
+        // The identity map links GitHub logins to people: read by the directory sync on one path, imported on the other.
+        var settings = simulator.ConnectorSettings().SelectMany(kv => new[] { "--" + kv.Key, kv.Value }).ToList();
+        using var pulled = new CliRunner(influx.Url, influx.NewDatabase(),
+            extra: [.. settings, "--Sources:Directory:IdentityMapPath", Truth("identity-map.csv"), "--Kpi:MinimumGroupSize", "5"]);
 
         // Through the connectors. Exit code 2: the simulator serves a few malformed items, which must be rejected.
         var sync = await pulled.RunAsync("sync", "--once");
@@ -32,8 +34,10 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
         var history = await pulled.RunAsync("import", "--directory", Truth("directory.csv"), "--courses", Truth("courses.csv"));
         Assert.True(history.ExitCode == 0, history.Error);
 
-        var load = await imported.RunAsync("import", "--directory", Truth("directory.csv"), "--courses", Truth("courses.csv"), "--events", Truth("events.jsonl"));
+        var load = await imported.RunAsync("import", "--directory", Truth("directory.csv"), "--courses", Truth("courses.csv"),
+            "--events", Truth("events.jsonl"), "--identities", Truth("identity-map.csv"));
         Assert.True(load.ExitCode == 0, load.Error);
+        Assert.Matches(@"identities [1-9]\d* \(0 rejected\)", load.Output);
 
         var (first, end) = simulator.Options.Range(TimeProvider.System);
         var fromConnectors = await pulled.ExportAsync(first, end);
@@ -55,11 +59,11 @@ public sealed class SimulatorEndToEndTests(InfluxDbFixture influx) : IClassFixtu
             .ToList();
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} differences, e.g.\n{string.Join("\n", mismatches.Take(10))}");
         Assert.Equal(fromTruth.Count, fromConnectors.Count);
-        // AI use by tool: the simulated AI tools land in their own buckets, not in "other". GitHub Copilot is absent:
-        // the simulator ships no identity map, so every seat's login stays unresolved and counts in no KPI.
+        // AI use by tool: the simulated AI tools land in their own buckets, not in "other"; GitHub Copilot's seats count
+        // through the identity map.
         var tools = fromConnectors.Where(p => p.Tool is not null && p.Value > 0).Select(p => p.Tool!).ToHashSet(StringComparer.Ordinal);
         Assert.DoesNotContain("other", tools);
-        string[] simulated = ["n8n", "jira", "chat", "teams", "word", "excel"];
+        string[] simulated = ["n8n", "jira", "chat", "teams", "word", "excel", "github-copilot"];
         Assert.True(simulated.All(tools.Contains), $"tools with users: {string.Join(", ", tools)}");
     }
 }
