@@ -43,6 +43,44 @@ internal static class NativeColumns
         return length == 0 ? string.Empty : Marshal.PtrToStringUTF8(bytes, length);
     }
 
+    /// <summary>
+    /// The text of a column whose value often repeats from one row to the next (source, subject, attributes): when the
+    /// bytes equal the previous row's, the previous string is returned instead of a new one. A compare of a few bytes
+    /// costs less than allocating and decoding, and unlike a pool of interned strings nothing outlives the next row.
+    /// </summary>
+    public sealed class RepeatedText(int column)
+    {
+        private byte[] _bytes = new byte[64];
+        private int _length = -1;
+        private string _text = string.Empty;
+
+        public unsafe string Read(sqlite3_stmt statement, IntPtr handle)
+        {
+            if (!Direct)
+            {
+                return Text(statement, handle, column);
+            }
+
+            var bytes = NativeMethods.sqlite3_column_blob(handle, column);
+            var length = NativeMethods.sqlite3_column_bytes(handle, column);
+            var current = new ReadOnlySpan<byte>((void*)bytes, length);
+            if (length == _length && current.SequenceEqual(_bytes.AsSpan(0, length)))
+            {
+                return _text;
+            }
+
+            if (length > _bytes.Length)
+            {
+                _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+            }
+
+            current.CopyTo(_bytes);
+            _length = length;
+            _text = length == 0 ? string.Empty : Encoding.UTF8.GetString(current);
+            return _text;
+        }
+    }
+
     private static bool Probe()
     {
         try

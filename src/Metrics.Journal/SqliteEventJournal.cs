@@ -739,18 +739,22 @@ public sealed partial class SqliteEventJournal : IEventJournal, IDisposable
         var handle = statement.DangerousGetHandle();
         var chunk = new CanonicalEvent[StreamChunkSize];
         var count = 0;
+        // Rows in time order mostly repeat the previous row's source, and often its subject (a course) and attributes.
+        var source = new NativeColumns.RepeatedText(0);
+        var subject = new NativeColumns.RepeatedText(6);
+        var attributes = new NativeColumns.RepeatedText(8);
         int rc;
         while ((rc = NativeColumns.Step(statement)) == raw.SQLITE_ROW)
         {
             chunk[count++] = new CanonicalEvent(
-                NativeColumns.Text(statement, handle, 0),
+                source.Read(statement, handle),
                 NativeColumns.Text(statement, handle, 1),
                 StoredEventTypes.FromCode(NativeColumns.Int64(statement, handle, 2)),
                 ToInstant(NativeColumns.Int64(statement, handle, 3), (int)NativeColumns.Int64(statement, handle, 4)),
                 NativeColumns.Text(statement, handle, 5),
-                NativeColumns.IsNull(statement, handle, 6) ? null : NativeColumns.Text(statement, handle, 6),
+                NativeColumns.IsNull(statement, handle, 6) ? null : subject.Read(statement, handle),
                 NativeColumns.Int64(statement, handle, 7) != 0,
-                NativeColumns.Text(statement, handle, 8));
+                attributes.Read(statement, handle));
             if (count == chunk.Length)
             {
                 await writer.WriteAsync(chunk, cancellationToken);

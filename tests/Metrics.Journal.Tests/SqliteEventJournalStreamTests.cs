@@ -103,6 +103,23 @@ public sealed class SqliteEventJournalStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task StreamAsync_RowsRepeatingAndChangingSourceSubjectAndAttributes_EveryFieldAsAppended()
+    {
+        // The stream hands on the previous row's string when a column's bytes repeat: equal, longer, shorter, empty,
+        // multi-byte and null values in turn, over more rows than a stream chunk, must all come back as appended.
+        string[] sources = ["lms", "lms", "jira", "jirb", "jiraa", "jira", "lms"];
+        string?[] subjects = ["ai-basics", "ai-basics", null, "ai-basics", "ai-básics", "ai-básics", "", null, "ai-basic"];
+        string[] attributes = ["{}", "{}", """{"tool":"copilot"}""", """{"tool":"copilot"}""", """{"tool":"cöpilot"}""", "{}", """{"tool":"copilot","x":1}"""];
+        var events = Enumerable.Range(0, 3000).Select(i => Ev.Make(
+            $"e{i:D5}", Ev.T0.AddSeconds(i), EventType.TrainingCompleted, source: sources[i / 3 % sources.Length],
+            subject: subjects[i / 2 % subjects.Length], attributes: attributes[i / 5 % attributes.Length])).ToList();
+
+        await Journal.AppendAsync(events);
+
+        Assert.Equal(events, await Journal.StreamAllAsync());
+    }
+
+    [Fact]
     public async Task StreamAsync_RetractionAfterTarget_ExcludesTargetAndRetraction()
     {
         await Journal.AppendAsync([Ev.Make("st-1"), Ev.Make("st-2")]);
