@@ -18,9 +18,6 @@ namespace Metrics.Journal;
 /// </remarks>
 public sealed partial class SqliteEventJournal
 {
-    /// <summary>Person values whose earliest staged event is kept in memory before they go to the staging's table.</summary>
-    private const int StagedPeopleLimit = 250_000;
-
     /// <summary>
     /// The merge rebuilds the (source, id) index by sorting instead of inserting into it row by row when at least this
     /// share of the events table's rows after the merge is new: random inserts into a large index cost a page each.
@@ -30,19 +27,21 @@ public sealed partial class SqliteEventJournal
     /// <summary>
     /// Each staged line in (source, id, arrival) order with the arrival number of its key's previous line (null for
     /// the first) and the stored row of its key. Only the columns the pass needs go through the sort; a line's full
-    /// content is compared by <see cref="SameAsPreviousSql"/> or <see cref="SameAsStoredSql"/> when it has a predecessor.
+    /// content is compared with the stored row's in the last column, and by <see cref="SameAsPreviousSql"/> with its
+    /// previous line's when it has one.
     /// </summary>
-    private const string WalkSql = """
+    private const string WalkSql = $"""
         SELECT w.time_ticks, w.offset_minutes, w.type, w.is_last, w.prev_seq,
-               e.time_ticks, e.offset_minutes, e.type, e.subject,
-               w.seq, w.source, w.subject
+               a.time_ticks, a.offset_minutes, a.type, a.subject,
+               w.seq, w.source, w.subject,
+               CASE WHEN a.id IS NULL THEN 0 ELSE (SELECT {SameContent} FROM temp.import_lines AS b WHERE b.seq = w.seq) END
         FROM (
             SELECT seq, source, id, type, time_ticks, offset_minutes, subject,
                 lead(seq) OVER k IS NULL AS is_last, lag(seq) OVER k AS prev_seq
             FROM temp.import_lines
             WINDOW k AS (PARTITION BY source, id ORDER BY seq)
         ) AS w
-        LEFT JOIN main.events AS e ON e.source = w.source AND e.id = w.id;
+        LEFT JOIN main.events AS a ON a.source = w.source AND a.id = w.id;
         """;
 
     /// <summary>The content the row path compares (<c>StoredRow.SameContent</c>): everything but the key and the retracted flag.</summary>
@@ -53,9 +52,6 @@ public sealed partial class SqliteEventJournal
 
     private const string SameAsPreviousSql =
         $"SELECT a.time_ticks, a.offset_minutes, a.type, a.subject, {SameContent} FROM temp.import_lines AS a, temp.import_lines AS b WHERE a.seq = $prev AND b.seq = $seq;";
-
-    private const string SameAsStoredSql =
-        $"SELECT {SameContent} FROM temp.import_lines AS b JOIN main.events AS a ON a.source = b.source AND a.id = b.id WHERE b.seq = $seq;";
 
     /// <summary>
     /// A single batch takes the row path (pushes, small files); two or more are staged and merged in one transaction.
@@ -138,7 +134,8 @@ public sealed partial class SqliteEventJournal
         AppendResult result;
         Earliest earliest;
         var released = new HashSet<(string Source, string Id)>();
-        if (TryInsertAllNew(connection, transaction, staging.Count >= RebuildIndexShare * (storedRows + staging.Count)) is { } allNew)
+        if (!AnyOfFirstStored(connection, transaction)
+            && TryInsertAllNew(connection, transaction, staging.Count >= RebuildIndexShare * (storedRows + staging.Count)) is { } allNew)
         {
             result = new AppendResult(checked((int)staging.Count), 0, 0);
             earliest = allNew;
@@ -174,9 +171,9 @@ public sealed partial class SqliteEventJournal
 
         // Every staged line's person and time: a line the row path would skip as unchanged repeats a stored or earlier
         // line whose time is already at or after the person's first event, so the minimum is the same.
-        staging.FlushPeople(transaction);
         Execute(connection, transaction, """
-            INSERT INTO main.person_first_event (person, first_ticks) SELECT person, first_ticks FROM temp.import_people WHERE true
+            INSERT INTO main.person_first_event (person, first_ticks)
+            SELECT person, MIN(time_ticks) FROM temp.import_lines WHERE true GROUP BY person
             ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
             """);
 
@@ -187,6 +184,15 @@ public sealed partial class SqliteEventJournal
 
         return result;
     }
+
+    /// <summary>
+    /// Whether one of the first staged lines has a stored key (a file imported again, an export that overlaps the last):
+    /// then the insert of new keys only would sort everything to fail on its first row, and the full pass is taken at once.
+    /// </summary>
+    private static bool AnyOfFirstStored(SqliteConnection connection, SqliteTransaction transaction) => Count(connection, transaction, """
+        SELECT EXISTS (SELECT 1 FROM (SELECT source, id FROM temp.import_lines ORDER BY seq LIMIT 1000) AS l
+                       JOIN main.events AS e ON e.source = l.source AND e.id = l.id);
+        """) != 0;
 
     /// <summary>
     /// The common large import, tried first under a savepoint: no key twice and none stored. Then every line is
@@ -265,19 +271,15 @@ public sealed partial class SqliteEventJournal
     {
         var earliest = new Earliest();
         int inserted = 0, replaced = 0, unchanged = 0, written = 0;
-        using (var skip = Command(connection, transaction, "INSERT INTO temp.import_skip (seq) VALUES ($seq);"))
-        using (var replace = Command(connection, transaction, "INSERT INTO temp.import_replace (seq) VALUES ($seq);"))
+        using (var skip = new SeqInsert(connection, "INSERT INTO temp.import_skip (seq) VALUES (?1);"))
+        using (var replace = new SeqInsert(connection, "INSERT INTO temp.import_replace (seq) VALUES (?1);"))
         using (var storedTime = Command(connection, transaction, "SELECT time_ticks, offset_minutes FROM main.events WHERE source = $source AND id = $id;"))
         using (var sameAsPrevious = Command(connection, transaction, SameAsPreviousSql))
-        using (var sameAsStored = Command(connection, transaction, SameAsStoredSql))
         {
-            skip.Parameters.Add("$seq", SqliteType.Integer);
-            replace.Parameters.Add("$seq", SqliteType.Integer);
             storedTime.Parameters.Add("$source", SqliteType.Text);
             storedTime.Parameters.Add("$id", SqliteType.Text);
             sameAsPrevious.Parameters.Add("$prev", SqliteType.Integer);
             sameAsPrevious.Parameters.Add("$seq", SqliteType.Integer);
-            sameAsStored.Parameters.Add("$seq", SqliteType.Integer);
 
             // The time of a key as stored before the import: a retraction's target or a released target that exists
             // only in the import was inserted by it, and its time counts then, as on the row path.
@@ -290,12 +292,6 @@ public sealed partial class SqliteEventJournal
                 {
                     earliest.Add(ToInstant(reader.GetInt64(0), reader.GetInt32(1)));
                 }
-            }
-
-            bool SameAsStored(long seq)
-            {
-                sameAsStored.Parameters[0].Value = seq;
-                return (long)sameAsStored.ExecuteScalar()! != 0;
             }
 
             var db = connection.Handle!;
@@ -317,6 +313,7 @@ public sealed partial class SqliteEventJournal
                     var isLast = NativeColumns.Int64(walk, h, 3) != 0;
                     var code = (int)NativeColumns.Int64(walk, h, 2);
                     var seq = NativeColumns.Int64(walk, h, 9);
+                    var sameAsStored = NativeColumns.Int64(walk, h, 12) != 0;
 
                     // The predecessor is the key's previous line in this import, else its stored row.
                     var same = false;
@@ -336,7 +333,7 @@ public sealed partial class SqliteEventJournal
                     }
                     else if (stored)
                     {
-                        same = SameAsStored(seq);
+                        same = sameAsStored;
                         predecessorTime = ToInstant(NativeColumns.Int64(walk, h, 5), (int)NativeColumns.Int64(walk, h, 6));
                         predecessorRetraction = NativeColumns.Int64(walk, h, 7) == StoredEventTypes.Retracted;
                         predecessorSubject = NativeColumns.IsNull(walk, h, 8) ? null : NativeColumns.Text(walk, h, 8);
@@ -381,19 +378,16 @@ public sealed partial class SqliteEventJournal
                     }
 
                     // Only a key's last line is stored, and only when it differs from the stored row.
-                    var sameAsStoredAtLast = isLast && stored && (hasPrev ? SameAsStored(seq) : same);
-                    if (!isLast || sameAsStoredAtLast)
+                    if (!isLast || sameAsStored)
                     {
-                        skip.Parameters[0].Value = seq;
-                        skip.ExecuteNonQuery();
+                        skip.Run(seq);
                     }
                     else
                     {
                         written++;
                         if (stored)
                         {
-                            replace.Parameters[0].Value = seq;
-                            replace.ExecuteNonQuery();
+                            replace.Run(seq);
                         }
                     }
                 }
@@ -435,12 +429,43 @@ public sealed partial class SqliteEventJournal
         return (long)command.ExecuteScalar()!;
     }
 
-    /// <summary>The import's staging tables on its own connection: lines in arrival order and each person's earliest time.</summary>
+    /// <summary>An insert of one integer bound through SQLitePCL directly: the full pass runs one for almost every line.</summary>
+    private sealed class SeqInsert : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        public SeqInsert(SqliteConnection connection, string sql)
+        {
+            _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
+        }
+
+        public void Run(long value)
+        {
+            try
+            {
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(_statement, 1, value), _db);
+                var rc = raw.sqlite3_step(_statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
+    }
+
+    /// <summary>The import's staging tables on its own connection: lines in arrival order and the merge's decisions.</summary>
     private sealed class Staging : IDisposable
     {
         private readonly SqliteConnection _connection;
         private readonly EventRows.RawInsert _insert;
-        private readonly Dictionary<string, long> _people = new(StringComparer.Ordinal);
 
         /// <summary>Lines staged so far.</summary>
         public long Count { get; private set; }
@@ -459,7 +484,6 @@ public sealed partial class SqliteEventJournal
                         attributes TEXT NOT NULL);
                     CREATE TEMP TABLE import_skip (seq INTEGER PRIMARY KEY);
                     CREATE TEMP TABLE import_replace (seq INTEGER PRIMARY KEY);
-                    CREATE TEMP TABLE import_people (person TEXT NOT NULL PRIMARY KEY, first_ticks INTEGER NOT NULL) WITHOUT ROWID;
                     """;
                 create.ExecuteNonQuery();
             }
@@ -481,35 +505,11 @@ public sealed partial class SqliteEventJournal
                 ArgumentNullException.ThrowIfNull(e, nameof(events));
                 _insert.Run(e, StoredEventTypes.ToCode(e.Type));
                 Count++;
-                var ticks = e.Time.UtcTicks;
-                if (!_people.TryGetValue(e.Person, out var first) || ticks < first)
-                {
-                    if (_people.Count >= StagedPeopleLimit)
-                    {
-                        FlushPeople(transaction);
-                    }
-
-                    _people[e.Person] = ticks;
-                }
             }
 
             transaction.Commit();
         }
 
         public void Dispose() => _insert.Dispose();
-
-        /// <summary>Moves the people kept in memory to the staging's table, in the connection's current transaction.</summary>
-        public void FlushPeople(SqliteTransaction transaction)
-        {
-            ExecuteForEach(
-                _connection,
-                transaction,
-                """
-                INSERT INTO temp.import_people (person, first_ticks) VALUES ($a, $b)
-                ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
-                """,
-                _people.Select(p => ((object)p.Key, (object)p.Value)));
-            _people.Clear();
-        }
     }
 }

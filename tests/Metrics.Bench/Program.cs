@@ -11,7 +11,7 @@ using Metrics.Bench;
 //   dotnet run -c Release --project tests/Metrics.Bench -- write [people] [events] [days] [rounds]
 //     the KPI write alone: the engine's points computed into memory once, then the store's write and a raw
 //     line-protocol POST of the same points, rounds interleaved, with this process's and influxd's CPU
-//   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch]
+//   dotnet run -c Release --project tests/Metrics.Bench -- append [events] [people] [random|time] [batch] [bulk]
 //     the journal's append alone at that arrival order and batch size, then the same events again (all duplicates)
 //   dotnet run -c Release --project tests/Metrics.Bench -- engine|journal [people] [events] [days] [journal-file] [compute]
 //     the engine alone on generated events, or appended to a journal and streamed back; with a journal file, the
@@ -43,7 +43,7 @@ if (mode == "write")
 if (mode == "append")
 {
     var count = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-    await AppendBench.RunAsync(count, Arg(2, 100_000), args.Length > 3 ? args[3] : "random", Arg(4, 5000), Console.Out);
+    await AppendBench.RunAsync(count, Arg(2, 100_000), args.Length > 3 ? args[3] : "random", Arg(4, 5000), Console.Out, args.Length > 5 && args[5] == "bulk");
     return;
 }
 
