@@ -74,12 +74,20 @@ public sealed partial class SqliteEventJournal
         // A connection of its own, not pooled: the staging tables live and die with it.
         using var connection = OpenUnpooled();
         using var staging = new Staging(connection);
-        staging.Add(first, cancellationToken);
-        do
+        try
         {
-            staging.Add(batch.Current, cancellationToken);
+            staging.Add(first, cancellationToken);
+            do
+            {
+                staging.Add(batch.Current, cancellationToken);
+            }
+            while (await batch.MoveNextAsync());
         }
-        while (await batch.MoveNextAsync());
+        catch (SqliteException ex) when (Unwritable(ex) is { } reason)
+        {
+            // The temporary file is full (TMPDIR) or cannot be written: reported like a journal that cannot take the import.
+            throw new JournalUnwritableException(reason, ex);
+        }
 
         return await WriteOnAsync(connection, transaction => Merge(connection, transaction, staging, cancellationToken), cancellationToken);
     }
