@@ -218,7 +218,8 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
             }
         }
 
-        await influx.QueryAsync(null, "CREATE DATABASE raw");
+        // The shard duration the store gives its own database: year-long shard groups take points 10-20 % cheaper than 7-day ones.
+        await influx.QueryAsync(null, $"CREATE DATABASE raw WITH SHARD DURATION {InfluxKpiStore.ShardDuration}");
         PeakMemory.Reset();
         var clock = Stopwatch.StartNew();
         var batch = new StringBuilder();
