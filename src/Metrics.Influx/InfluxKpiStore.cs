@@ -13,8 +13,8 @@ namespace Metrics.Influx;
 
 /// <summary>
 /// <see cref="IKpiStore"/> over InfluxDB (schema in docs/schema.md). Writes go through <c>/write</c> on InfluxDB before
-/// 1.8 and through InfluxDB.Client's <c>/api/v2/write</c> everywhere else; reads are InfluxQL over <c>/query</c>, which
-/// InfluxDB 1.x, 2.x (v1 compatibility API) and 3.x all answer.
+/// 1.8 and through <c>/api/v2/write</c> everywhere else, both with the line protocol of <see cref="KpiLineBatch"/>;
+/// reads are InfluxQL over <c>/query</c>, which InfluxDB 1.x, 2.x (v1 compatibility API) and 3.x all answer.
 /// </summary>
 /// <remarks>Thread-safe; meant to live as a singleton. Failures surface as <see cref="KpiStoreException"/>.</remarks>
 public sealed partial class InfluxKpiStore : IKpiStore, IDisposable

@@ -8,7 +8,7 @@ public enum InfluxApi
     /// <summary><c>POST /write</c> (InfluxDB 1.x before 1.8).</summary>
     V1,
 
-    /// <summary><c>POST /api/v2/write</c> through InfluxDB.Client (InfluxDB 1.8+, 2.x, 3.x, VictoriaMetrics).</summary>
+    /// <summary><c>POST /api/v2/write</c> (InfluxDB 1.8+, 2.x, 3.x, VictoriaMetrics), the request InfluxDB.Client sends.</summary>
     V2,
 }
 
