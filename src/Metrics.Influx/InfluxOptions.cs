@@ -99,8 +99,12 @@ public sealed class InfluxOptions
     public bool CreateIfMissing { get; set; } = true;
 
     /// <summary>Points per write request.</summary>
-    /// <value>Default 5000; between 1 and 100000.</value>
-    public int BatchSize { get; set; } = 5000;
+    /// <value>
+    /// Default 20000 (about 2.3 MB of line protocol): against 5000, influxd 1.6 spends 5-10 % less CPU on a recompute's
+    /// points and the recompute reached 88-109 % instead of 74-88 % of a raw POST (docs/performance.md). Between 1 and
+    /// 100000.
+    /// </value>
+    public int BatchSize { get; set; } = 20_000;
 
     /// <summary>Time limit of one HTTP request to the server.</summary>
     /// <value>Default 30 seconds; between 1 second and 10 minutes.</value>

@@ -19,7 +19,7 @@ public static class InfluxServiceCollectionExtensions
     /// The store maps dates through <see cref="KpiOptions.TimeZone"/>; binding the <c>Kpi</c> section is left to the
     /// composition root, which the KPI engine shares, so this method only makes <see cref="KpiOptions"/> resolvable.
     /// Section shape: <c>{ "Influx": { "Url": "http://influxdb:8086", "Api": "auto", "Token": "…", "Org": "…",
-    /// "Bucket": "…", "Database": "metrics", "BatchSize": 5000, "Timeout": "00:00:30" } }</c>.
+    /// "Bucket": "…", "Database": "metrics", "BatchSize": 20000, "Timeout": "00:00:30" } }</c>.
     /// </remarks>
     public static IServiceCollection AddInfluxKpiStore(this IServiceCollection services, IConfiguration configuration)
     {
