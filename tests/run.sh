@@ -64,6 +64,10 @@ if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The console log is long and CI may keep only its tail: name every failed test right above the count.
+find "$results" -name '*.trx' -print0 | xargs -0 -r grep -ho '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' \
+  | sed -n 's/.*testName="\([^"]*\)".*/failed test: \1/p' | sed 's/&quot;/"/g; s/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g'
+
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"
