@@ -73,18 +73,20 @@ public static class DirectoryCsv
                 continue;
             }
 
-            if (!Csv.TrySplit(lines[n], out var f, out _) || f.Count != 2 || f[0].Trim().Length == 0 || f[1].Trim().Length == 0)
+            // The same row rules as `import --identities`: a map that one of them accepts the other must not refuse.
+            var row = DirectoryCsvParser.ParseIdentityLine(lines[n]);
+            if (row.Value is not { } link)
             {
-                bad.Add(new BadItem(source, $"identity map row {n + 1}", "expected identity,person"));
+                bad.Add(new BadItem(source, $"identity map row {n + 1}", row.Error!));
                 continue;
             }
 
-            if (n == 0 && f[0].Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
+            if (n == 0 && link.Identity == "identity")
             {
                 continue;
             }
 
-            links.Add(new IdentityLink(Metrics.Core.Events.PersonKey.Normalize(f[0]), Metrics.Core.Events.PersonKey.Normalize(f[1])));
+            links.Add(link);
         }
 
         return links;

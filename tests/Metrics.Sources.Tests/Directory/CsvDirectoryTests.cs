@@ -81,6 +81,25 @@ public sealed class CsvDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task SyncAsync_IdentityMapWithBadRows_LinksTheGoodRowsAndReportsTheRestWithTheImportsReasons()
+    {
+        var csv = Write("hr.csv", "email,department\nana@example.com,Ops\n");
+        var longKey = "github:" + new string('x', EventLineParser.MaxKeyLength);
+        var map = Write("identities.csv", $"identity,person\ngithub:octocat,ana@example.com\n{longKey},ana@example.com\n,ana@example.com\na,b,c\n\"open,x\n");
+        using var host = SourceHost.Create(Settings(csv, map));
+
+        var report = await host.Sync.SyncAsync("directory", null, null, null, CancellationToken.None);
+
+        Assert.Equal(["github:octocat"], (await host.Journal.LoadIdentitiesAsync()).Select(l => l.Identity));
+        var bad = report.Sources[0].BadItems;
+        Assert.Equal(["identity map row 3", "identity map row 4", "identity map row 5", "identity map row 6"], bad.Select(b => b.ItemId));
+        Assert.Equal($"identity or person longer than {EventLineParser.MaxKeyLength} characters", bad[0].Reason);
+        Assert.Equal("empty identity or person", bad[1].Reason);
+        Assert.Equal("expected 2 fields (identity,person), found 3", bad[2].Reason);
+        Assert.DoesNotContain(bad, b => b.Reason.Contains("octocat", StringComparison.Ordinal) || b.Reason.Contains("xxxx", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SyncAsync_UnresolvedEvents_CountedPerSourceUntilLinked()
     {
         await using var server = await VendorHost.StartAsync((ctx, _) => VendorHost.WriteJsonAsync(ctx, XapiPages.Result(null,
