@@ -51,6 +51,24 @@ public static class EventTypes
 
     public static bool TryParse(string name, out EventType type) => ByName.TryGetValue(name, out type);
 
+    private static readonly byte[][] Utf8Names = [.. Table.Select(t => System.Text.Encoding.UTF8.GetBytes(t.Name))];
+
+    /// <summary>The type of a wire name given as UTF-8 (unescaped), without making a string of it.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8Name, out EventType type)
+    {
+        for (var i = 0; i < Utf8Names.Length; i++)
+        {
+            if (utf8Name.SequenceEqual(Utf8Names[i]))
+            {
+                type = Table[i].Type;
+                return true;
+            }
+        }
+
+        type = default;
+        return false;
+    }
+
     /// <summary>Types whose effect lasts beyond any KPI window (completed courses, project life cycles), so a
     /// recompute must see them from the start of history; every other type only matters in the last 180 days.</summary>
     public static bool NeedsFullHistory(EventType type) => type is EventType.TrainingCompleted
