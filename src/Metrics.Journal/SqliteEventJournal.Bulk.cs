@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Metrics.Core.Events;
 using Metrics.Core.Ports;
 using Microsoft.Data.Sqlite;
@@ -23,6 +24,13 @@ public sealed partial class SqliteEventJournal
     /// share of the events table's rows after the merge is new: random inserts into a large index cost a page each.
     /// </summary>
     private const double RebuildIndexShare = 0.5;
+
+    /// <summary>
+    /// How many distinct people the staging tracks the earliest time of in memory (about 64 bytes each with the key).
+    /// Beyond it, a hostile or huge file of people, person_first_event is computed by a GROUP BY over the staged lines
+    /// instead, which costs about 1.3 s a million lines at the end of the merge (docs/performance.md).
+    /// </summary>
+    internal int BulkTrackedPeople { get; set; } = 500_000;
 
     /// <summary>
     /// Each staged line in (source, id, arrival) order with the arrival number of its key's previous line (null for
@@ -73,7 +81,7 @@ public sealed partial class SqliteEventJournal
 
         // A connection of its own, not pooled: the staging tables live and die with it.
         using var connection = OpenUnpooled();
-        using var staging = new Staging(connection);
+        using var staging = new Staging(connection, BulkTrackedPeople);
         try
         {
             staging.Add(first, cancellationToken);
@@ -179,11 +187,18 @@ public sealed partial class SqliteEventJournal
 
         // Every staged line's person and time: a line the row path would skip as unchanged repeats a stored or earlier
         // line whose time is already at or after the person's first event, so the minimum is the same.
-        Execute(connection, transaction, """
-            INSERT INTO main.person_first_event (person, first_ticks)
-            SELECT person, MIN(time_ticks) FROM temp.import_lines WHERE true GROUP BY person
-            ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
-            """);
+        if (staging.FirstTicks is { } firstTicks)
+        {
+            UpsertFirstTicks(connection, firstTicks, cancellationToken);
+        }
+        else
+        {
+            Execute(connection, transaction, """
+                INSERT INTO main.person_first_event (person, first_ticks)
+                SELECT person, MIN(time_ticks) FROM temp.import_lines WHERE true GROUP BY person
+                ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
+                """);
+        }
 
         if (earliest.Value is { } from)
         {
@@ -410,6 +425,46 @@ public sealed partial class SqliteEventJournal
         return (new AppendResult(inserted, replaced, unchanged), earliest, written);
     }
 
+    /// <summary>
+    /// The staging's earliest time of each person, upserted in key order so the WITHOUT ROWID table is walked page after
+    /// page. Bound through SQLitePCL directly: one statement per person of the import.
+    /// </summary>
+    private static void UpsertFirstTicks(SqliteConnection connection, Dictionary<string, long> firstTicks, CancellationToken cancellationToken)
+    {
+        var people = firstTicks.Keys.ToArray();
+        Array.Sort(people, StringComparer.Ordinal);
+        var db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, """
+            INSERT INTO main.person_first_event (person, first_ticks) VALUES (?1, ?2)
+            ON CONFLICT (person) DO UPDATE SET first_ticks = excluded.first_ticks WHERE excluded.first_ticks < first_ticks;
+            """, out var upsert), db);
+        using (upsert)
+        {
+            for (var i = 0; i < people.Length; i++)
+            {
+                if (i % 65_536 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                try
+                {
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(upsert, 1, people[i]), db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(upsert, 2, firstTicks[people[i]]), db);
+                    var rc = raw.sqlite3_step(upsert);
+                    if (rc != raw.SQLITE_DONE)
+                    {
+                        SqliteException.ThrowExceptionForRC(rc, db);
+                    }
+                }
+                finally
+                {
+                    raw.sqlite3_reset(upsert);
+                }
+            }
+        }
+    }
+
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = Command(connection, transaction, sql);
@@ -474,13 +529,21 @@ public sealed partial class SqliteEventJournal
     {
         private readonly SqliteConnection _connection;
         private readonly EventRows.RawInsert _insert;
+        private readonly int _trackedPeople;
 
         /// <summary>Lines staged so far.</summary>
         public long Count { get; private set; }
 
-        public Staging(SqliteConnection connection)
+        /// <summary>
+        /// Each staged person's earliest time, gathered here on the staging thread (which runs beside the import's
+        /// parser) instead of by a sort at the end of the merge; null once the import names more people than tracked.
+        /// </summary>
+        public Dictionary<string, long>? FirstTicks { get; private set; } = new(StringComparer.Ordinal);
+
+        public Staging(SqliteConnection connection, int trackedPeople)
         {
             _connection = connection;
+            _trackedPeople = trackedPeople;
             using (var create = connection.CreateCommand())
             {
                 // seq is the rowid: the arrival order that decides which line of a repeated key wins.
@@ -513,6 +576,19 @@ public sealed partial class SqliteEventJournal
                 ArgumentNullException.ThrowIfNull(e, nameof(events));
                 _insert.Run(e, StoredEventTypes.ToCode(e.Type));
                 Count++;
+                if (FirstTicks is { } first)
+                {
+                    ref var ticks = ref CollectionsMarshal.GetValueRefOrAddDefault(first, e.Person, out var known);
+                    if (!known || e.Time.UtcTicks < ticks)
+                    {
+                        ticks = e.Time.UtcTicks;
+                    }
+
+                    if (first.Count > _trackedPeople)
+                    {
+                        FirstTicks = null;
+                    }
+                }
             }
 
             transaction.Commit();

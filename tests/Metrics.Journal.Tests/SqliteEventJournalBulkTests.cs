@@ -28,9 +28,12 @@ public sealed class SqliteEventJournalBulkTests : IDisposable
     [InlineData(5, 0, 3_000, 1_000, true)] // only new keys: the insert of all lines at once, no pass over the keys
     [InlineData(6, 500, 3_000, 1_000, true)]
     [InlineData(7, 4_000, 1_000, 300, true)]
+    [InlineData(8, 300, 2_000, 500, false, 3)] // more people (6) than the staging tracks: person_first_event by a GROUP BY
+    [InlineData(9, 500, 3_000, 1_000, true, 0)]
     public async Task AppendManyAsync_ShuffledLinesWithRepeatsReplacementsAndRetractions_StoresWhatTheRowPathStores(
-        int seed, int existing, int lines, int batchSize, bool allNew = false)
+        int seed, int existing, int lines, int batchSize, bool allNew = false, int trackedPeople = 500_000)
     {
+        _bulk.Journal.BulkTrackedPeople = trackedPeople;
         var random = new Random(seed);
         var keys = Math.Max(10, (existing + lines) * 2 / 3);
         var before = Lines(random, existing, keys);
