@@ -210,32 +210,50 @@ public sealed partial class SqliteEventJournal : IEventJournal, IDisposable
 
         return WriteAsync((connection, transaction) =>
         {
-            using var select = Command(connection, transaction, "SELECT department, level, from_day, to_day FROM directory WHERE person = $person;");
+            // One scan of the stored directory instead of a query per person: an import or a full sync sends everyone,
+            // and the directory grows with the company, not with history (100,000 people: 1.0 -> 0.2 s, docs/performance.md).
+            var stored = new Dictionary<string, List<DirectoryRecord>>(StringComparer.Ordinal);
+            using (var select = Command(connection, transaction, "SELECT person, department, level, from_day, to_day FROM directory;"))
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var person = reader.GetString(0);
+                    if (!byPerson.ContainsKey(person))
+                    {
+                        continue;
+                    }
+
+                    if (!stored.TryGetValue(person, out var list))
+                    {
+                        stored[person] = list = [];
+                    }
+
+                    list.Add(new DirectoryRecord(
+                        person,
+                        reader.GetString(1),
+                        ParseLevel(reader.GetString(2)),
+                        ParseDay(reader.GetString(3)),
+                        reader.IsDBNull(4) ? null : ParseDay(reader.GetString(4))));
+                }
+            }
+
             using var delete = Command(connection, transaction, "DELETE FROM directory WHERE person = $person;");
+            var deletePerson = delete.Parameters.Add("$person", SqliteType.Text);
             using var insert = Command(
                 connection,
                 transaction,
                 "INSERT INTO directory (person, department, level, from_day, to_day) VALUES ($person, $department, $level, $from, $to);");
+            var insertPerson = insert.Parameters.Add("$person", SqliteType.Text);
+            var department = insert.Parameters.Add("$department", SqliteType.Text);
+            var level = insert.Parameters.Add("$level", SqliteType.Text);
+            var from = insert.Parameters.Add("$from", SqliteType.Text);
+            var to = insert.Parameters.Add("$to", SqliteType.Text);
             var earliest = DateOnly.MaxValue;
             foreach (var (person, newRecords) in byPerson)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                select.Parameters.AddWithValue("$person", person);
-                var oldRecords = new List<DirectoryRecord>();
-                using (var reader = select.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        oldRecords.Add(new DirectoryRecord(
-                            person,
-                            reader.GetString(0),
-                            ParseLevel(reader.GetString(1)),
-                            ParseDay(reader.GetString(2)),
-                            reader.IsDBNull(3) ? null : ParseDay(reader.GetString(3))));
-                    }
-                }
-
-                select.Parameters.Clear();
+                var oldRecords = stored.GetValueOrDefault(person) ?? [];
 
                 // A directory sync re-sends everyone; a person whose history did not change must not dirty anything.
                 if (SameHistory(oldRecords, newRecords))
@@ -243,18 +261,20 @@ public sealed partial class SqliteEventJournal : IEventJournal, IDisposable
                     continue;
                 }
 
-                delete.Parameters.AddWithValue("$person", person);
-                delete.ExecuteNonQuery();
-                delete.Parameters.Clear();
+                if (oldRecords.Count > 0)
+                {
+                    deletePerson.Value = person;
+                    delete.ExecuteNonQuery();
+                }
+
                 foreach (var record in newRecords)
                 {
-                    insert.Parameters.AddWithValue("$person", person);
-                    insert.Parameters.AddWithValue("$department", record.Department);
-                    insert.Parameters.AddWithValue("$level", Levels.Name(record.Level));
-                    insert.Parameters.AddWithValue("$from", FormatDay(record.From));
-                    insert.Parameters.AddWithValue("$to", record.To is { } to ? FormatDay(to) : DBNull.Value);
+                    insertPerson.Value = person;
+                    department.Value = record.Department;
+                    level.Value = Levels.Name(record.Level);
+                    from.Value = FormatDay(record.From);
+                    to.Value = record.To is { } end ? FormatDay(end) : DBNull.Value;
                     insert.ExecuteNonQuery();
-                    insert.Parameters.Clear();
                 }
 
                 foreach (var record in oldRecords.Concat(newRecords))
