@@ -234,13 +234,18 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
     private async Task ImportEventsAsync(string path, ImportReport report, Action<ImportIssue> onIssue, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var reader = OpenText(path);
+        using var file = OpenFile(path);
+        // A UTF-16 or UTF-32 file (byte order mark) is decoded as text; everything else is parsed as UTF-8 bytes.
+        using var reader = IsUtf16Or32(file) ? new StreamReader(file, StrictUtf8, detectEncodingFromByteOrderMarks: true) : null;
+        var parsed = reader is not null
+            ? ParseEventLines(reader, _timeRange, timeProvider)
+            : ParseEventLines(file, _timeRange, timeProvider);
 
         // One thread parses while the journal stores the previous batch: on two cores the two overlap, and the bounded
         // channel keeps at most one batch waiting besides the one being parsed and the one being stored.
         var channel = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var parsing = Task.Run(() => ParseBatchesAsync(reader, path, channel.Writer, onIssue, stop.Token), CancellationToken.None);
+        var parsing = Task.Run(() => ParseBatchesAsync(parsed, path, channel.Writer, onIssue, stop.Token), CancellationToken.None);
         AppendResult stored;
         try
         {
@@ -274,14 +279,14 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
     private sealed record ParsedBatch(List<CanonicalEvent> Events, long Line, long Accepted, long Rejected);
 
     /// <summary>Runs on its own thread: reports rejected lines in file order and hands full batches to the journal.</summary>
-    private async Task<(long Lines, long Accepted, long Rejected)> ParseBatchesAsync(
-        TextReader reader, string path, ChannelWriter<ParsedBatch> writer, Action<ImportIssue> onIssue, CancellationToken cancellationToken)
+    private static async Task<(long Lines, long Accepted, long Rejected)> ParseBatchesAsync(
+        IEnumerable<(long Line, ParseResult<CanonicalEvent> Result)> lines, string path, ChannelWriter<ParsedBatch> writer, Action<ImportIssue> onIssue, CancellationToken cancellationToken)
     {
         try
         {
             var batch = new List<CanonicalEvent>(BatchSize);
             long number = 0, accepted = 0, rejected = 0;
-            foreach (var (line, result) in ParseEventLines(reader, _timeRange, timeProvider))
+            foreach (var (line, result) in lines)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 number = line;
@@ -360,7 +365,86 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
         }
     }
 
+    /// <summary>
+    /// The events of a UTF-8 JSON Lines stream, parsed from the bytes with the same lines, numbers, verdicts and reasons
+    /// as <see cref="ParseEventLines(TextReader, PlausibleTimeRange?, TimeProvider?)"/> over a <see cref="StreamReader"/>
+    /// with <see cref="StrictUtf8"/> (tests/Metrics.Worker.Tests/Application/Utf8EventLinesTests.cs), without a string
+    /// per line. A stream that starts with a UTF-16 or UTF-32 byte order mark must be read as text instead.
+    /// </summary>
+    public static IEnumerable<(long Line, ParseResult<CanonicalEvent> Result)> ParseEventLines(
+        Stream utf8, PlausibleTimeRange? timeRange = null, TimeProvider? clock = null)
+    {
+        var lines = new Utf8LineReader(utf8, EventLineParser.MaxLineLength);
+        var range = timeRange ?? PlausibleTimeRange.Default;
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        long number = 0;
+        while (NextEvent(lines, range, now, out var result) is { } read)
+        {
+            number++;
+            if (read)
+            {
+                yield return (number, result);
+            }
+        }
+    }
+
+    /// <summary>Null at the end, false for a blank line, true with the line's verdict in <paramref name="result"/>.</summary>
+    private static bool? NextEvent(Utf8LineReader lines, PlausibleTimeRange range, DateTimeOffset now, out ParseResult<CanonicalEvent> result)
+    {
+        result = default;
+        if (!lines.ReadLine(out var line, out var tooLong))
+        {
+            return null;
+        }
+
+        if (tooLong)
+        {
+            result = ParseResult<CanonicalEvent>.Fail($"line longer than {EventLineParser.MaxLineLength} characters");
+            return true;
+        }
+
+        if (line.IsEmpty)
+        {
+            return false;
+        }
+
+        result = ParseEvent(line, range, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the stream starts with a UTF-16 or UTF-32 byte order mark, the encodings a <see cref="StreamReader"/>
+    /// detects besides UTF-8. The stream is left at its start.
+    /// </summary>
+    private static bool IsUtf16Or32(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[4];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        head = head[..read];
+        return head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])
+            || head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]);
+    }
+
     private const string NotUtf8 = "not valid UTF-8";
+
+    /// <summary>One event line given as UTF-8 bytes, with the verdicts of <see cref="ParseEvent(string, PlausibleTimeRange, DateTimeOffset)"/>.</summary>
+    public static ParseResult<CanonicalEvent> ParseEvent(ReadOnlySpan<byte> line, PlausibleTimeRange timeRange, DateTimeOffset now)
+    {
+        // The text path reads undecodable bytes as U+FFFF and rejects any U+FFFF: a literal one (EF BF BF) too.
+        if (line.IndexOf("\uFFFF"u8) >= 0)
+        {
+            return ParseResult<CanonicalEvent>.Fail(NotUtf8);
+        }
+
+        var result = EventLineParser.Parse(line);
+        if (result.Value is { } e && timeRange.Check(e.Time, now) is { } timeError)
+        {
+            return ParseResult<CanonicalEvent>.Fail(timeError);
+        }
+
+        return result;
+    }
 
     /// <summary>One event record as <c>import --events</c> reads it (the push API's JSON array elements go through this too).</summary>
     public static ParseResult<CanonicalEvent> ParseEvent(string line, PlausibleTimeRange timeRange, DateTimeOffset now)
@@ -377,6 +461,16 @@ public sealed class CanonicalImporter(IEventJournal journal, IOptions<KpiOptions
         }
 
         return result;
+    }
+
+    private static FileStream OpenFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"import file not found: {path}", path);
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     }
 
     private static StreamReader OpenText(string path)

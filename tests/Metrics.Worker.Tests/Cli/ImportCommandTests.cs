@@ -33,6 +33,29 @@ public sealed class ImportCommandTests(InfluxDbFixture influx) : IClassFixture<I
         ImportGoldenTests.AssertGolden(exported, GoldenCompany.DayB);
     }
 
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    [InlineData("utf-8")]
+    public async Task Import_DocsExamplesWithByteOrderMark_ReadInTheirEncodingAndReproduceTheGoldenKpis(string encoding)
+    {
+        using var cli = new CliRunner(influx.Url, influx.NewDatabase());
+        // The importer parses UTF-8 as bytes and reads a file with a UTF-16 or UTF-32 byte order mark as text.
+        var events = Path.Combine(cli.WorkDirectory, "events.jsonl");
+        var text = await File.ReadAllTextAsync(RepoFile("docs/examples/events.jsonl"));
+        await File.WriteAllTextAsync(events, text, Encoding.GetEncoding(encoding) is UTF8Encoding ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true) : Encoding.GetEncoding(encoding));
+
+        var result = await cli.RunAsync("import", "--directory", RepoFile("docs/examples/directory.csv"), "--courses", RepoFile("docs/examples/courses.csv"),
+            "--events", events, "--to", "2026-03-10");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("events 51 (50 new, 1 replaced, 0 unchanged, 0 rejected)", result.Output, StringComparison.Ordinal);
+        var exported = await cli.ExportAsync(GoldenCompany.DayA, GoldenCompany.DayB);
+        ImportGoldenTests.AssertGolden(exported, GoldenCompany.DayA);
+        ImportGoldenTests.AssertGolden(exported, GoldenCompany.DayB);
+    }
+
     [Fact]
     public async Task Import_BadLines_ExitCode2ReportsEachLineAndLoadsTheRest()
     {
