@@ -78,9 +78,10 @@ public sealed class PathBench(BenchCompany company, TextWriter output)
 
             var clock = Begin();
             var parsed = 0L;
-            using (var reader = new StreamReader(events, CanonicalImporter.StrictUtf8))
+            // The importer's own path: the file's UTF-8 bytes, line by line, no string per line.
+            using (var file = File.OpenRead(events))
             {
-                foreach (var (_, result) in CanonicalImporter.ParseEventLines(reader, new KpiOptions().TimeRange, TimeProvider.System))
+                foreach (var (_, result) in CanonicalImporter.ParseEventLines(file, new KpiOptions().TimeRange, TimeProvider.System))
                 {
                     parsed += result.IsValid ? 1 : 0;
                 }
